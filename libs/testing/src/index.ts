@@ -1,0 +1,5 @@
+export { waitFor } from './wait-for';
+export type { WaitForOptions } from './wait-for';
+export { createTestDatabase, testServerUrl } from './postgres';
+export type { TestDatabase } from './postgres';
+export { freePort } from './ports';
