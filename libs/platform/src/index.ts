@@ -1,0 +1,13 @@
+export { Database } from './database';
+export type { SqlClient, DatabaseOptions } from './database';
+export { env, ConfigError, loadConfigOrExit } from './config';
+export { loadCommonConfig, DEV_JWT_SECRET } from './common-config';
+export type { CommonConfig } from './common-config';
+export { runMigrations } from './migrations';
+export type { MigrationClass } from './migrations';
+export { startEmbeddedPostgres, isPortOpen, EMBEDDED_PG_USER, EMBEDDED_PG_PASSWORD } from './embedded-postgres';
+export type { RunningPostgres } from './embedded-postgres';
+export { resolveDatabase } from './resolve-database';
+export { createServiceApp, runService, SERVICE_CONFIG, LOGGER } from './service';
+export type { ServiceDefinition, ServiceApp } from './service';
+export { validationFailed, createValidationPipe, AllErrorsFilter } from './http-errors';
