@@ -50,6 +50,8 @@ export function settings(env = process.env) {
 }
 
 const say = (message) => console.log(`kafka: ${message}`);
+/** A path for messages: relative inside the repo, absolute outside it. */
+const show = (p) => (path.relative(ROOT, p).startsWith('..') ? p : path.relative(ROOT, p));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------- prerequisites
@@ -77,7 +79,7 @@ function requireMaven() {
   const result = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
   if (result.error) {
     throw new KafkaScriptError(
-      `the Kafka jars are not cached in ${path.relative(ROOT, settings().jarsDir)} and \`mvn\` was not found on PATH. ` +
+      `the Kafka jars are not cached in ${show(settings().jarsDir)} and \`mvn\` was not found on PATH. ` +
         'Install Maven 3.8+ (Debian/Ubuntu: `apt-get install maven`) with access to Maven Central, ' +
         'or copy the jars there from a machine that has them.',
     );
@@ -112,11 +114,12 @@ export async function ensureJars(cfg = settings()) {
   const tmp = `${cfg.jarsDir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(cfg.jarsDir), { recursive: true });
-  say(`fetching Apache Kafka ${pomVersion('kafka_2.13')} jars from Maven Central into ${path.relative(ROOT, cfg.jarsDir)} (first run only, ~110 MB)...`);
+  say(`fetching Apache Kafka ${pomVersion('kafka_2.13')} jars from Maven Central into ${show(cfg.jarsDir)} (first run only, ~110 MB)...`);
   const started = Date.now();
   const args = ['-B', '-f', POM, 'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`];
   const output = [];
   let downloaded = 0;
+  let lastReport = started;
   const code = await new Promise((resolve) => {
     const child = spawn('mvn', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const onData = (chunk) => {
@@ -126,7 +129,10 @@ export async function ensureJars(cfg = settings()) {
         if (output.length > 200) output.shift();
         if (/^\s*(\[INFO\]\s*)?Downloaded from/.test(line)) {
           downloaded += 1;
-          if (downloaded % 25 === 0) say(`  ... ${downloaded} files downloaded (${Math.round((Date.now() - started) / 1000)} s)`);
+          if (Date.now() - lastReport >= 5000) {
+            lastReport = Date.now();
+            say(`  ... ${downloaded} files downloaded (${Math.round((lastReport - started) / 1000)} s)`);
+          }
         }
       }
     };
@@ -325,7 +331,7 @@ export async function start(cfg = settings()) {
     return { brokers: cfg.brokers, started: false, pid };
   }
   if (pid) {
-    say(`removing stale pid file ${path.relative(ROOT, cfg.pidFile)} (pid ${pid} is not a running broker)`);
+    say(`removing stale pid file ${show(cfg.pidFile)} (pid ${pid} is not a running broker)`);
     fs.rmSync(cfg.pidFile, { force: true });
   }
   for (const port of [cfg.port, cfg.controllerPort]) {
@@ -366,7 +372,7 @@ export async function start(cfg = settings()) {
   fs.closeSync(logFd);
   child.unref();
   fs.writeFileSync(cfg.pidFile, `${child.pid}\n`);
-  say(`starting broker (pid ${child.pid}, log ${path.relative(ROOT, cfg.logFile)})...`);
+  say(`starting broker (pid ${child.pid}, log ${show(cfg.logFile)})...`);
 
   const began = Date.now();
   if (!(await waitReady(cfg, child.pid, offset))) {
@@ -435,14 +441,14 @@ async function main(command) {
       return 0;
     case 'status': {
       const s = await status(cfg);
-      if (s.running) say(`running (pid ${s.pid}) on ${s.brokers}, ${s.ready ? 'ready' : 'NOT ready'}; log ${path.relative(ROOT, cfg.logFile)}`);
+      if (s.running) say(`running (pid ${s.pid}) on ${s.brokers}, ${s.ready ? 'ready' : 'NOT ready'}; log ${show(cfg.logFile)}`);
       else say(`not running${s.stalePid ? ' (stale pid file; `stop` or `start` removes it)' : ''}`);
       if (s.running && s.ready) console.log(`KAFKA_BROKERS=${s.brokers}`);
       return s.running ? (s.ready ? 0 : 1) : 3;
     }
     case 'jars':
       requireJava();
-      if (!(await ensureJars(cfg))) say(`jars already cached in ${path.relative(ROOT, cfg.jarsDir)}`);
+      if (!(await ensureJars(cfg))) say(`jars already cached in ${show(cfg.jarsDir)}`);
       return 0;
     default:
       console.error('usage: node tools/kafka/kafka.mjs start|stop|status|jars');
