@@ -1,0 +1,2 @@
+export { startRazorpaySimulator, DEV_RAZORPAY_CREDENTIALS } from './simulator';
+export type { RazorpaySimulatorOptions, RunningRazorpaySimulator } from './simulator';
