@@ -1,0 +1,17 @@
+export { messagingTablesSql, outboxChannel } from './schema';
+export { appendToOutbox, OutboxRelay } from './outbox';
+export type { OutboxRelayOptions } from './outbox';
+export { createTransport } from './create-transport';
+export { KafkaTransport } from './kafka-transport';
+export { EmbeddedTransport } from './embedded-transport';
+export { withDlqTopics } from './transport';
+export type { Transport, TransportConfig, OutgoingMessage, IncomingMessage, SubscribeOptions, Subscription, BatchControl } from './transport';
+export { EventConsumer } from './consumer';
+export type { EventContext, BatchScope, EventHandler, EventConsumerOptions } from './consumer';
+export { stderrLogger } from './logger';
+export type { MessagingLogger, MessagingMetrics } from './logger';
+export { MessagingModule, connectEventBus } from './nest/messaging.module';
+export { EventBusServer, EventErrorPassthroughFilter } from './nest/event-bus.server';
+export type { EventBusServerOptions } from './nest/event-bus.server';
+export { TRANSPORT, MESSAGING_OPTIONS } from './nest/tokens';
+export type { MessagingModuleOptions } from './nest/tokens';
