@@ -1,4 +1,4 @@
-import { isPortOpen, startEmbeddedPostgres, EMBEDDED_PG_PASSWORD, EMBEDDED_PG_USER } from './embedded-postgres';
+import { isPortOpen, startEmbeddedPostgres, EMBEDDED_PG_PASSWORD, EMBEDDED_PG_USER } from '@clinic/local-postgres';
 
 export interface ResolvedDatabase {
   url: string;

@@ -1,10 +1,11 @@
 import * as os from 'os';
 import * as path from 'path';
-import { startEmbeddedPostgres } from '../../platform/src/embedded-postgres';
+// Global setup runs outside jest's moduleNameMapper, so the alias cannot resolve here.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { startEmbeddedPostgres } from '../../local-postgres/src';
 import { freePort } from './ports';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __TEST_POSTGRES__: { stop(): Promise<void> } | undefined;
 }
 
