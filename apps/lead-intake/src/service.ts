@@ -1,16 +1,42 @@
-import { ServiceDefinition } from '@clinic/platform';
-import { LeadIntakeConfig } from './config';
+import { TOPICS } from '@clinic/contracts';
+import { connectEventBus, MessagingModule } from '@clinic/messaging';
+import { CommonConfig, ServiceDefinition } from '@clinic/platform';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { CatalogModule } from './catalog/catalog.module';
+import { ChargeOutcomeModule } from './charge-outcome/charge-outcome.module';
+import { ClinicLeadsModule } from './clinic-leads/clinic-leads.module';
+import { LeadIntakeConfig, LeadIntakeSettings, withDefaults } from './config';
+import { ContactFormModule } from './contact-form/contact-form.module';
+import { MarketplaceLeadsModule } from './marketplace-leads/marketplace-leads.module';
 import { MIGRATIONS } from './migrations';
+import { LeadIntakeSettingsModule } from './settings';
 
 export const SCHEMA = 'lead_intake';
 
-/** Everything that makes up the lead-intake service; main.ts runs it, tests create it in-process. */
-export function leadIntakeService(config: LeadIntakeConfig): ServiceDefinition<LeadIntakeConfig> {
+/**
+ * Everything that makes up the lead-intake service; main.ts runs it, tests create it in-process.
+ * Lead-intake settings missing from `config` take their defaults.
+ */
+export function leadIntakeService(config: CommonConfig & Partial<LeadIntakeSettings>): ServiceDefinition<LeadIntakeConfig> {
+  const full = withDefaults(config);
   return {
-    config,
+    config: full,
     schema: SCHEMA,
     migrations: MIGRATIONS,
     title: 'Lead intake API',
-    imports: [],
+    imports: [
+      LeadIntakeSettingsModule.forRoot(full),
+      MessagingModule.forRoot({ service: 'lead-intake', consume: { groupId: 'lead-intake', topics: [TOPICS.marketplaceLeads, TOPICS.ledger] } }),
+      CatalogModule,
+      ContactFormModule,
+      MarketplaceLeadsModule,
+      ChargeOutcomeModule,
+      ClinicLeadsModule,
+    ],
+    beforeListen: async (app) => {
+      // Behind a load balancer the per-IP limit must see the patient's address, not the proxy's.
+      (app as NestExpressApplication).set('trust proxy', full.trustProxy);
+      await connectEventBus(app);
+    },
   };
 }

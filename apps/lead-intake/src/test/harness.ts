@@ -1,0 +1,60 @@
+import { Writable } from 'stream';
+import supertest from 'supertest';
+import { signToken } from '@clinic/auth';
+import { createLogger } from '@clinic/observability';
+import { createServiceApp, loadCommonConfig, ServiceApp } from '@clinic/platform';
+import { createTestDatabase, TestDatabase } from '@clinic/testing';
+import { LeadIntakeSettings } from '../config';
+import { leadIntakeService } from '../service';
+
+export interface LeadIntakeHarness {
+  svc: ServiceApp;
+  db: TestDatabase;
+  http: () => ReturnType<typeof supertest>;
+  /** Every log line the service wrote, as text. */
+  logs: string[];
+  tokens: { marketplace: string; clinic: (clinicId: string) => string; admin: string };
+  close(): Promise<void>;
+}
+
+/** One lead-intake instance per test file, on a database of its own, logging into `logs`. */
+export async function startLeadIntake(settings: Partial<LeadIntakeSettings> = {}): Promise<LeadIntakeHarness> {
+  const db = await createTestDatabase('lead_intake');
+  const logs: string[] = [];
+  const sink = new Writable({ write(chunk, _encoding, done) { logs.push(String(chunk)); done(); } });
+  const config = { ...loadCommonConfig('lead-intake', 'LEAD_INTAKE_PORT', 0), databaseUrl: db.url, logLevel: 'info' as const };
+  // X-Forwarded-For from the test client stands in for distinct patients' addresses.
+  const svc = await createServiceApp({ ...leadIntakeService({ ...config, trustProxy: 'loopback', ...settings }), logger: createLogger('lead-intake', 'info', sink) });
+  const secret = config.jwtSecret;
+  return {
+    svc,
+    db,
+    logs,
+    http: () => supertest(svc.app.getHttpServer()),
+    tokens: {
+      marketplace: signToken({ role: 'marketplace' }, secret),
+      admin: signToken({ role: 'admin' }, secret),
+      clinic: (clinicId) => signToken({ role: 'clinic', clinicId }, secret),
+    },
+    async close() {
+      await svc.close();
+      await db.drop();
+    },
+  };
+}
+
+let ipCounter = 0;
+/** A client address no other request of the run used. */
+export const freshIp = (): string => {
+  ipCounter++;
+  return `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
+};
+
+let phoneCounter = 0;
+/** A valid Indian mobile number no other test used, as E.164. */
+export const freshPhone = (): string => `+9198${String(process.pid % 1000).padStart(3, '0')}${String(++phoneCounter).padStart(5, '0')}`;
+
+export async function countRows(svc: ServiceApp, sql: string, params: unknown[] = []): Promise<number> {
+  const { rows } = await svc.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) AS q`, params);
+  return rows[0].n;
+}
