@@ -1,6 +1,6 @@
 export { messagingTablesSql, outboxChannel } from './schema';
 export { appendToOutbox, OutboxRelay } from './outbox';
-export type { OutboxRelayOptions } from './outbox';
+export type { OutboxRelayOptions, AppendOptions } from './outbox';
 export { createTransport } from './create-transport';
 export { KafkaTransport } from './kafka-transport';
 export { EmbeddedTransport } from './embedded-transport';

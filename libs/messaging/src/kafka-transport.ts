@@ -29,8 +29,12 @@ export class KafkaTransport implements Transport {
   private readonly ensured = new Set<string>();
   private readonly consumers = new Set<Consumer>();
   private closed = false;
+  private readonly sessionTimeout: number;
+  private readonly heartbeatInterval: number;
 
   constructor(config: TransportConfig & { kafkaBrokers: string[] }) {
+    this.sessionTimeout = config.kafkaConsumer?.sessionTimeoutMs ?? 30_000;
+    this.heartbeatInterval = config.kafkaConsumer?.heartbeatIntervalMs ?? 3000;
     this.partitions = config.partitions ?? 6;
     this.logger = config.logger ?? stderrLogger;
     const logger = this.logger;
@@ -112,8 +116,8 @@ export class KafkaTransport implements Transport {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout: this.sessionTimeout,
+      heartbeatInterval: this.heartbeatInterval,
       maxWaitTimeInMs: 250,
       retry: { initialRetryTime: 100, retries: 8 },
     });

@@ -5,15 +5,20 @@ import { PgListener } from './pg-listener';
 import { outboxChannel } from './schema';
 import { OutgoingMessage, Transport } from './transport';
 
+export interface AppendOptions {
+  /** Route to this topic instead of the event type's own (replays, tests). */
+  topic?: string;
+}
+
 /**
  * Writes events to the outbox. Call it with the transaction that makes the state change, so
  * both commit or neither does. Re-appending an eventId already there is a no-op.
  */
-export async function appendToOutbox(tx: SqlClient, events: AnyEvent[] | Event[]): Promise<void> {
+export async function appendToOutbox(tx: SqlClient, events: AnyEvent[] | Event[], options: AppendOptions = {}): Promise<void> {
   if (events.length === 0) return;
   const rows = (events as AnyEvent[]).map((event) => ({
     event_id: event.eventId,
-    topic: topicOf(event.type),
+    topic: options.topic ?? topicOf(event.type),
     key: event.clinicId,
     payload: event,
     headers: { ...eventHeaders(event), 'content-type': 'application/json' },

@@ -55,6 +55,8 @@ export interface TransportConfig {
   /** Partitions of topics this client creates (default 6). */
   partitions?: number;
   logger?: MessagingLogger;
+  /** Kafka consumer tuning (defaults: session 30 s, heartbeat 3 s). */
+  kafkaConsumer?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number };
 }
 
 /** Topics plus their dead-letter topics, without duplicates. */

@@ -1,0 +1,27 @@
+/**
+ * A relay that publishes the first half of its batch and then hangs (its outbox transaction still
+ * open) until the test SIGKILLs it.
+ */
+import { OutboxRelay } from '../outbox';
+import { forever, makeTransport, openSchema, quietLogger, readChildConfig, say, tapTransport } from './harness';
+
+async function main(): Promise<void> {
+  const config = readChildConfig();
+  const db = await openSchema(config.dbUrl, config.schema);
+  const inner = makeTransport(config.kind, config.brokers, config.eventLogUrl, 'contract-child-relay');
+  const transport = tapTransport(inner, {
+    beforePublish: async (messages) => {
+      const half = messages.slice(0, Math.ceil(messages.length / 2));
+      await inner.publish(half);
+      say({ partial: half.map((message) => JSON.parse(message.value).eventId as string), of: messages.length });
+      return forever();
+    },
+  });
+  const relay = new OutboxRelay({ db, transport, batchSize: config.batchSize, logger: quietLogger });
+  await relay.relayOnce();
+}
+
+main().catch((error) => {
+  say({ error: String(error?.stack ?? error) });
+  process.exit(1);
+});
