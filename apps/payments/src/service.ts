@@ -1,6 +1,12 @@
+import { connectEventBus, MessagingModule } from '@clinic/messaging';
 import { ServiceDefinition } from '@clinic/platform';
 import { PaymentsConfig } from './config';
+import { CreateOrderModule } from './create-order/create-order.module';
+import { CreditPacksModule } from './credit-packs/credit-packs.module';
 import { MIGRATIONS } from './migrations';
+import { PaymentHistoryModule } from './payment-history/payment-history.module';
+import { RazorpayWebhooksModule } from './razorpay-webhooks/razorpay-webhooks.module';
+import { VerifyPaymentModule } from './verify-payment/verify-payment.module';
 
 export const SCHEMA = 'payments';
 
@@ -11,6 +17,8 @@ export function paymentsService(config: PaymentsConfig): ServiceDefinition<Payme
     schema: SCHEMA,
     migrations: MIGRATIONS,
     title: 'Payments API',
-    imports: [],
+    // Payments only produces (PaymentVerified, PaymentFailed): the relay, no consumer group.
+    imports: [MessagingModule.forRoot({ service: 'payments' }), CreditPacksModule, CreateOrderModule, VerifyPaymentModule, RazorpayWebhooksModule, PaymentHistoryModule],
+    beforeListen: (app) => connectEventBus(app),
   };
 }

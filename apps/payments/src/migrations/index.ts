@@ -1,4 +1,4 @@
-import { Initial1732400000000 } from './1732400000000-initial';
+import { Payments1732400000000 } from './1732400000000-payments';
 
 /** In order of application. */
-export const MIGRATIONS = [Initial1732400000000];
+export const MIGRATIONS = [Payments1732400000000];

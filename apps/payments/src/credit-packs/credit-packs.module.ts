@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { CreditPacksController } from './credit-packs.controller';
+
+@Module({ controllers: [CreditPacksController] })
+export class CreditPacksModule {}
