@@ -108,7 +108,7 @@ export class OutboxRelay {
     this.listener = null;
   }
 
-  /** Unpublished rows (committed or not yet visible): the outbox backlog gauge. */
+  /** Committed rows not yet published: the outbox backlog gauge. */
   async backlog(): Promise<number> {
     const { rows } = await this.db.query<{ count: number }>('SELECT count(*)::int AS count FROM outbox WHERE published_at IS NULL');
     return rows[0].count;
