@@ -46,7 +46,7 @@ interface SimPayment {
   entity: 'payment';
   amount: number;
   currency: string;
-  status: 'captured' | 'failed';
+  status: 'authorized' | 'captured' | 'failed';
   order_id: string;
   invoice_id: null;
   international: false;
@@ -172,8 +172,8 @@ export function startRazorpaySimulator(options: RazorpaySimulatorOptions): Promi
       email: 'patient@example.com',
       contact: '+919000000000',
       notes: order.notes,
-      fee: status === 'captured' ? Math.round(order.amount * 0.02) : null,
-      tax: status === 'captured' ? Math.round(order.amount * 0.0036) : null,
+      fee: null,
+      tax: null,
       error_code: null,
       error_description: null,
       error_source: null,
@@ -186,19 +186,37 @@ export function startRazorpaySimulator(options: RazorpaySimulatorOptions): Promi
     return payment;
   }
 
-  /** The customer completes Checkout: payment captured, order paid, the handler's signed response. */
-  function pay(orderId: string) {
-    const order = orderOr404(orderId);
-    if (order.status === 'paid') throw new SimError(400, 'Order has already been paid', 'order_id');
-    const payment = newPayment(order, 'captured');
+  function markCaptured(order: SimOrder, payment: SimPayment): void {
+    payment.status = 'captured';
+    payment.captured = true;
     order.status = 'paid';
     order.amount_paid = order.amount;
     order.amount_due = 0;
+  }
+
+  /**
+   * The customer completes Checkout and gets the handler's signed response. Captured at once
+   * (auto-capture), or only authorized with `{ "capture": false }` until `/_sim/payments/:id/capture`.
+   */
+  function pay(orderId: string, body: Record<string, unknown>) {
+    const order = orderOr404(orderId);
+    if (order.status === 'paid') throw new SimError(400, 'Order has already been paid', 'order_id');
+    const payment = newPayment(order, 'authorized');
+    if (body.capture === false) order.status = 'attempted';
+    else markCaptured(order, payment);
     return {
       razorpay_order_id: order.id,
       razorpay_payment_id: payment.id,
       razorpay_signature: hmacHex(options.keySecret, `${order.id}|${payment.id}`),
     };
+  }
+
+  function capture(paymentId: string) {
+    const payment = payments.get(paymentId);
+    if (!payment) throw new SimError(400, 'The id provided does not exist', 'id');
+    if (payment.status !== 'authorized') throw new SimError(400, 'This payment has already been captured or has failed', 'id');
+    markCaptured(orderOr404(payment.order_id), payment);
+    return payment;
   }
 
   /** The customer's payment attempt fails (the order stays payable, as on Razorpay). */
@@ -277,7 +295,8 @@ export function startRazorpaySimulator(options: RazorpaySimulatorOptions): Promi
 
     if (path.startsWith('/_sim/')) {
       const body = method === 'POST' ? await readJson(request) : {};
-      if (method === 'POST' && (match = /^\/_sim\/orders\/([^/]+)\/pay$/.exec(path))) return send(response, 200, pay(match[1]));
+      if (method === 'POST' && (match = /^\/_sim\/orders\/([^/]+)\/pay$/.exec(path))) return send(response, 200, pay(match[1], body));
+      if (method === 'POST' && (match = /^\/_sim\/payments\/([^/]+)\/capture$/.exec(path))) return send(response, 200, capture(match[1]));
       if (method === 'POST' && (match = /^\/_sim\/orders\/([^/]+)\/fail$/.exec(path))) return send(response, 200, fail(match[1], body));
       if (method === 'POST' && path === '/_sim/webhooks') return send(response, 200, await sendWebhook(body));
       throw new SimError(404, 'The requested URL was not found on the server.');

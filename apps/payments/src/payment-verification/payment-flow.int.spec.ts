@@ -153,6 +153,49 @@ describe('payments: create order → pay → verify / webhooks (real Postgres, s
     expect(rows).toEqual([{ via: 'webhook' }]);
   });
 
+  it('concurrent checkout verify and webhooks for one payment → exactly one PaymentVerified', async () => {
+    const order = await createOrder('clinic-a', { packId: 'pro' });
+    const checkout = await pay(order.orderId);
+    const [verified, ...hooks] = await Promise.all([
+      verify('clinic-a', checkout),
+      webhook('payment.captured', checkout.razorpay_payment_id),
+      webhook('order.paid', checkout.razorpay_payment_id),
+      webhook('payment.captured', checkout.razorpay_payment_id),
+    ]);
+    expect(verified.status).toBe(200);
+    expect(hooks.map((hook) => hook.delivery.status)).toEqual([200, 200, 200]);
+    expect(await verifiedEvents(checkout.razorpay_payment_id)).toBe(1);
+    expect(await count('payments WHERE order_id = $1', [order.orderId])).toBe(1);
+  });
+
+  it('an authorized but not yet captured payment → 202, nothing credited until the capture webhook', async () => {
+    const order = await createOrder('clinic-a', { packId: 'starter' });
+    const checkout = await sim(`/_sim/orders/${order.orderId}/pay`, { capture: false });
+    const pending = await verify('clinic-a', checkout).expect(202);
+    expect(pending.body).toMatchObject({ status: 'pending_capture', credits: 0 });
+    expect(await verifiedEvents(checkout.razorpay_payment_id)).toBe(0);
+    expect(await orderStatus(order.orderId)).toBe('created');
+
+    await sim(`/_sim/payments/${checkout.razorpay_payment_id}/capture`);
+    expect(JSON.parse((await webhook('payment.captured', checkout.razorpay_payment_id)).delivery.body)).toMatchObject({ outcome: 'verified' });
+    expect(await verifiedEvents(checkout.razorpay_payment_id)).toBe(1);
+  });
+
+  it('acknowledges webhooks for orders this service did not create, and ignores them', async () => {
+    const created = await fetch(`${simulator.url}/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${razorpay.keyId}:${razorpay.keySecret}`).toString('base64')}` },
+      body: JSON.stringify({ amount: 10_000, currency: 'INR' }),
+    });
+    const foreign = (await created.json()) as { id: string };
+    const checkout = await pay(foreign.id);
+    const sent = await webhook('payment.captured', checkout.razorpay_payment_id);
+    expect(sent.delivery.status).toBe(200);
+    expect(JSON.parse(sent.delivery.body)).toMatchObject({ outcome: 'ignored_unknown_order' });
+    expect(await count('payments WHERE payment_id = $1', [checkout.razorpay_payment_id])).toBe(0);
+    expect(await verifiedEvents(checkout.razorpay_payment_id)).toBe(0);
+  });
+
   it('refuses a tampered signature, another clinic’s order and a signature replayed for another order, and changes nothing', async () => {
     const order = await createOrder('clinic-a');
     const other = await createOrder('clinic-a');

@@ -26,20 +26,22 @@ interface OrderRow {
   amount_paise: number;
   currency: string;
   status: OrderState['status'];
-  paid_by_payment_id: string | null;
 }
 
-/** Locks the order row for the rest of the transaction, so checkout and webhooks take turns. */
+/**
+ * Locks the order row for the rest of the transaction, so checkout and webhooks take turns.
+ * The payment is read by a second statement on purpose: under READ COMMITTED a statement that
+ * waited for the lock still sees its joined tables as of its own start, so a join would miss the
+ * payment the previous lock holder just committed.
+ */
 export async function lockOrder(tx: SqlClient, orderId: string): Promise<OrderState | null> {
   const { rows } = await tx.query<OrderRow>(
-    `SELECT o.order_id, o.clinic_id, o.credits, o.amount_paise, o.currency, o.status, p.payment_id AS paid_by_payment_id
-       FROM orders o LEFT JOIN payments p ON p.order_id = o.order_id
-      WHERE o.order_id = $1
-        FOR UPDATE OF o`,
+    `SELECT order_id, clinic_id, credits, amount_paise, currency, status FROM orders WHERE order_id = $1 FOR UPDATE`,
     [orderId],
   );
   const row = rows[0];
   if (!row) return null;
+  const { rows: paid } = await tx.query<{ payment_id: string }>('SELECT payment_id FROM payments WHERE order_id = $1', [orderId]);
   return {
     orderId: row.order_id,
     clinicId: row.clinic_id,
@@ -47,7 +49,7 @@ export async function lockOrder(tx: SqlClient, orderId: string): Promise<OrderSt
     amountPaise: row.amount_paise,
     currency: row.currency,
     status: row.status,
-    paidByPaymentId: row.paid_by_payment_id,
+    paidByPaymentId: paid[0]?.payment_id ?? null,
   };
 }
 
