@@ -26,7 +26,14 @@ export function leadIntakeService(config: CommonConfig & Partial<LeadIntakeSetti
     title: 'Lead intake API',
     imports: [
       LeadIntakeSettingsModule.forRoot(full),
-      MessagingModule.forRoot({ service: 'lead-intake', consume: { groupId: 'lead-intake', topics: [TOPICS.marketplaceLeads, TOPICS.ledger] } }),
+      MessagingModule.forRoot({
+        service: 'lead-intake',
+        consume: { groupId: 'lead-intake', topics: [TOPICS.marketplaceLeads, TOPICS.ledger] },
+        // Explicit: EventConsumer spreads these over its defaults, so an undefined here would mean
+        // zero attempts and every event skipped unhandled.
+        maxAttempts: 3,
+        backoffMs: 50,
+      }),
       CatalogModule,
       ContactFormModule,
       MarketplaceLeadsModule,

@@ -1,6 +1,8 @@
 import { Writable } from 'stream';
 import supertest from 'supertest';
 import { signToken } from '@clinic/auth';
+import { AnyEvent } from '@clinic/contracts';
+import { appendToOutbox } from '@clinic/messaging';
 import { createLogger } from '@clinic/observability';
 import { createServiceApp, loadCommonConfig, ServiceApp } from '@clinic/platform';
 import { createTestDatabase, TestDatabase } from '@clinic/testing';
@@ -57,4 +59,14 @@ export const freshPhone = (): string => `+9198${String(process.pid % 1000).padSt
 export async function countRows(svc: ServiceApp, sql: string, params: unknown[] = []): Promise<number> {
   const { rows } = await svc.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) AS q`, params);
   return rows[0].n;
+}
+
+/** Puts events on the bus as another service would: through an outbox, relayed to their topic. */
+export async function publish(svc: ServiceApp, events: AnyEvent[]): Promise<void> {
+  await appendToOutbox(svc.database, events);
+}
+
+export async function leadStatus(svc: ServiceApp, leadId: string): Promise<string | undefined> {
+  const { rows } = await svc.database.query<{ status: string }>('SELECT status FROM leads WHERE lead_id = $1', [leadId]);
+  return rows[0]?.status;
 }
