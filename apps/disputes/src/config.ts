@@ -1,7 +1,13 @@
-import { CommonConfig, loadCommonConfig } from '@clinic/platform';
+import { CommonConfig, env, loadCommonConfig } from '@clinic/platform';
 
-export type DisputesConfig = CommonConfig;
+export interface DisputesConfig extends CommonConfig {
+  /** How many days after a charge the clinic may still dispute the lead. */
+  disputeWindowDays: number;
+}
 
 export function loadDisputesConfig(): DisputesConfig {
-  return loadCommonConfig('disputes', 'DISPUTES_PORT', 3004);
+  return {
+    ...loadCommonConfig('disputes', 'DISPUTES_PORT', 3004),
+    disputeWindowDays: env.int('DISPUTES_WINDOW_DAYS', { default: 7, min: 1, max: 365 }),
+  };
 }

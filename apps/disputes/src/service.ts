@@ -1,5 +1,8 @@
+import { TOPICS } from '@clinic/contracts';
+import { connectEventBus, MessagingModule } from '@clinic/messaging';
 import { ServiceDefinition } from '@clinic/platform';
 import { DisputesConfig } from './config';
+import { DisputesModule } from './disputes.module';
 import { MIGRATIONS } from './migrations';
 
 export const SCHEMA = 'disputes';
@@ -11,6 +14,12 @@ export function disputesService(config: DisputesConfig): ServiceDefinition<Dispu
     schema: SCHEMA,
     migrations: MIGRATIONS,
     title: 'Disputes API',
-    imports: [],
+    imports: [
+      // maxAttempts/backoffMs given explicitly: the consumer's defaults are overwritten by undefined
+      // when omitted here (reported to libs/messaging), which acknowledges events without handling them.
+      MessagingModule.forRoot({ service: 'disputes', consume: { groupId: 'disputes', topics: [TOPICS.ledger] }, maxAttempts: 3, backoffMs: 50 }),
+      DisputesModule,
+    ],
+    beforeListen: connectEventBus,
   };
 }

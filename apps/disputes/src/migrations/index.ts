@@ -1,4 +1,4 @@
-import { Initial1732400000000 } from './1732400000000-initial';
+import { Disputes1732400000000 } from './1732400000000-disputes';
 
 /** In order of application. */
-export const MIGRATIONS = [Initial1732400000000];
+export const MIGRATIONS = [Disputes1732400000000];
