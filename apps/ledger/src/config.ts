@@ -1,7 +1,16 @@
-import { CommonConfig, loadCommonConfig } from '@clinic/platform';
+import { CommonConfig, env, loadCommonConfig } from '@clinic/platform';
 
-export type LedgerConfig = CommonConfig;
+export interface LedgerConfig extends CommonConfig {
+  /** Default low-balance threshold (credits) of a clinic that has not set its own. */
+  lowBalanceThreshold: number;
+  /** How long a declined lead may wait for credit before it expires uncharged. */
+  pendingWindowHours: number;
+}
 
 export function loadLedgerConfig(): LedgerConfig {
-  return loadCommonConfig('ledger', 'LEDGER_PORT', 3002);
+  return {
+    ...loadCommonConfig('ledger', 'LEDGER_PORT', 3002),
+    lowBalanceThreshold: env.int('LEDGER_LOW_BALANCE_THRESHOLD', { default: 500, min: 0, max: 1_000_000_000 }),
+    pendingWindowHours: env.int('LEDGER_PENDING_WINDOW_HOURS', { default: 168, min: 1, max: 24 * 365 }),
+  };
 }

@@ -1,16 +1,36 @@
+import { TOPICS } from '@clinic/contracts';
+import { MessagingModule, connectEventBus } from '@clinic/messaging';
 import { ServiceDefinition } from '@clinic/platform';
+import { ChargingModule } from './charging/charging.module';
 import { LedgerConfig } from './config';
 import { MIGRATIONS } from './migrations';
+import { RefundsModule } from './refunds/refunds.module';
+import { TopUpModule } from './top-up/top-up.module';
 
 export const SCHEMA = 'ledger';
+export const CONSUMER_GROUP = 'ledger';
 
 /** Everything that makes up the ledger service; main.ts runs it, tests create it in-process. */
-export function ledgerService(config: LedgerConfig): ServiceDefinition<LedgerConfig> {
+export function ledgerService(config: LedgerConfig, options: { consume?: boolean } = {}): ServiceDefinition<LedgerConfig> {
+  const consume = options.consume ?? true;
   return {
     config,
     schema: SCHEMA,
     migrations: MIGRATIONS,
     title: 'Credit ledger API',
-    imports: [],
+    imports: [
+      MessagingModule.forRoot({
+        service: 'ledger',
+        consume: consume ? { groupId: CONSUMER_GROUP, topics: [TOPICS.leads, TOPICS.payments, TOPICS.disputes] } : undefined,
+        relayBatchSize: 1000,
+        // Spelled out: EventConsumer spreads options over its defaults, so an undefined value here would disable retries.
+        maxAttempts: 3,
+        backoffMs: 50,
+      }),
+      ChargingModule,
+      TopUpModule,
+      RefundsModule,
+    ],
+    beforeListen: (app) => connectEventBus(app),
   };
 }

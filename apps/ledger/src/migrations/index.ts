@@ -1,4 +1,4 @@
-import { Initial1732400000000 } from './1732400000000-initial';
+import { LedgerStream1732400000000 } from './1732400000000-ledger-stream';
 
 /** In order of application. */
-export const MIGRATIONS = [Initial1732400000000];
+export const MIGRATIONS = [LedgerStream1732400000000];

@@ -1,0 +1,309 @@
+import { randomUUID } from 'crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AnyEvent, createEvent } from '@clinic/contracts';
+import {
+  AccountState, CommandRejected, KnownLead, LedgerCommand, LedgerEvent, PendingLead, decide, evolve, isRecorded,
+  toIntegrationMessage,
+} from '@clinic/ledger-domain';
+import { appendToOutbox } from '@clinic/messaging';
+import { AppLogger, withCorrelation } from '@clinic/observability';
+import { LOGGER, SERVICE_CONFIG, SqlClient } from '@clinic/platform';
+import { LedgerConfig } from '../config';
+import { GENESIS_HASH, Provenance, StreamRow, insertStreamRows, toStreamRow } from './stream-row';
+
+/** The clock the ledger stamps events with; tests inject their own. */
+export const LEDGER_CLOCK = Symbol('LEDGER_CLOCK');
+export type Clock = () => Date;
+
+/** A command for one clinic's account, with where it came from. */
+export interface AccountCommand {
+  clinicId: string;
+  command: LedgerCommand;
+  provenance: Provenance;
+}
+
+export interface CommandOutcome {
+  events: LedgerEvent[];
+  rejected?: CommandRejected;
+}
+
+interface BalanceRow {
+  clinic_id: string;
+  balance: number;
+  version: number;
+  lifetime_purchased: number;
+  lifetime_spent: number;
+  lifetime_refunded: number;
+  low_balance_threshold: number;
+  low_balance: boolean;
+  last_hash: string;
+}
+
+interface KeyRow {
+  clinic_id: string;
+  transaction_type: string;
+  lead_id: string | null;
+  payment_id: string | null;
+  dispute_id: string | null;
+  idempotency_key: string | null;
+  amount: number;
+}
+
+interface PendingRow {
+  lead_id: string;
+  clinic_id: string;
+  credits: number;
+  tier: string;
+  pricing_version: number;
+  package_price_paise: number;
+  waiting_since: Date;
+}
+
+const PRODUCER = 'ledger';
+
+/**
+ * The write side of the ledger: applies commands to clinics' accounts inside the caller's
+ * transaction, in a constant number of statements however many commands there are.
+ *
+ * 1. lock the clinics' balance rows (in clinic order, so concurrent writers cannot deadlock);
+ * 2. load what the commands refer to (known leads, payments, disputes, keys; the pending queue
+ *    of clinics that get credit) — unique indexes back these checks up;
+ * 3. decide/evolve in memory, in command order;
+ * 4. append the stream rows (hash-chained), update balances and the pending queue, and put the
+ *    integration events in the outbox.
+ */
+@Injectable()
+export class CreditAccounts {
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: LedgerConfig,
+    @Inject(LOGGER) private readonly logger: AppLogger,
+    @Inject(LEDGER_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(tx: SqlClient, commands: AccountCommand[]): Promise<CommandOutcome[]> {
+    if (commands.length === 0) return [];
+    const clinicIds = [...new Set(commands.map((item) => item.clinicId))].sort();
+    const states = await this.load(tx, clinicIds, commands);
+    const lastHash = new Map<string, string>();
+    for (const [clinicId, loaded] of states) lastHash.set(clinicId, loaded.lastHash);
+
+    const now = this.clock().toISOString();
+    const context = { now, newId: () => randomUUID() };
+    const outcomes: CommandOutcome[] = [];
+    const rows: StreamRow[] = [];
+    const outbox: AnyEvent[] = [];
+    const declined: Array<{ row: StreamRow; lead: PendingLead }> = [];
+    const leftQueue: string[] = [];
+    for (const item of commands) {
+      const loaded = states.get(item.clinicId)!;
+      let events: LedgerEvent[];
+      try {
+        events = decide(item.command, loaded.state, context);
+      } catch (error) {
+        if (!(error instanceof CommandRejected)) throw error;
+        outcomes.push({ events: [], rejected: error });
+        continue;
+      }
+      outcomes.push({ events });
+      for (const event of events) {
+        loaded.state = evolve(loaded.state, event);
+        outbox.push(this.integrationEvent(event, item));
+        if (!isRecorded(event)) continue;
+        const row = toStreamRow(event, lastHash.get(item.clinicId)!, item.provenance);
+        lastHash.set(item.clinicId, row.hash);
+        rows.push(row);
+        if (event.type === 'LeadChargeDeclined') declined.push({ row, lead: loaded.state.pending[loaded.state.pending.length - 1] });
+        if (event.type === 'CreditsDeducted' || event.type === 'PendingLeadExpired') leftQueue.push(event.leadId);
+      }
+    }
+    if (rows.length === 0 && outbox.length === 0) return outcomes;
+
+    await insertStreamRows(tx, rows);
+    await this.saveBalances(tx, [...states.values()].filter((loaded) => loaded.state.version !== loaded.loadedVersion || loaded.state.lowBalance !== loaded.loadedLow), lastHash);
+    await this.savePending(tx, declined, leftQueue);
+    await appendToOutbox(tx, outbox);
+    commands.forEach((item, index) => {
+      const { events } = outcomes[index];
+      if (events.length > 0) withCorrelation(item.provenance.correlationId ?? undefined, () => events.forEach((event) => this.logEvent(event)));
+    });
+    return outcomes;
+  }
+
+  private integrationEvent(event: LedgerEvent, item: AccountCommand): AnyEvent {
+    const message = toIntegrationMessage(event);
+    return createEvent(message.type, message.payload as never, {
+      producer: PRODUCER,
+      clinicId: item.clinicId,
+      correlationId: item.provenance.correlationId ?? undefined,
+      causationId: item.provenance.causationId,
+      occurredAt: 'at' in event ? event.at : undefined,
+    }) as AnyEvent;
+  }
+
+  private async load(tx: SqlClient, clinicIds: string[], commands: AccountCommand[]) {
+    // New clinics get their row first (sorted, so two batches creating the same clinics queue up instead of deadlocking).
+    await tx.query(
+      `INSERT INTO clinic_balances (clinic_id, balance, version, lifetime_purchased, lifetime_spent, lifetime_refunded, low_balance_threshold, low_balance, last_hash)
+       SELECT clinic_id, 0, 0, 0, 0, 0, $2::bigint, 0 < $2::bigint, $3 FROM unnest($1::text[]) AS clinic_id ORDER BY clinic_id
+       ON CONFLICT (clinic_id) DO NOTHING`,
+      [clinicIds, this.config.lowBalanceThreshold, GENESIS_HASH],
+    );
+    const { rows: balances } = await tx.query<BalanceRow>(
+      `SELECT clinic_id, balance, version, lifetime_purchased, lifetime_spent, lifetime_refunded, low_balance_threshold, low_balance, last_hash
+         FROM clinic_balances WHERE clinic_id = ANY($1::text[]) ORDER BY clinic_id FOR UPDATE`,
+      [clinicIds],
+    );
+
+    const leadIds = new Set<string>();
+    const paymentIds = new Set<string>();
+    const disputeIds = new Set<string>();
+    const keys = new Set<string>();
+    const queueClinics = new Set<string>();
+    for (const { clinicId, command } of commands) {
+      if (command.type === 'ChargeLead' || command.type === 'RefundLead') leadIds.add(command.leadId);
+      if (command.type === 'PurchaseCredits') paymentIds.add(command.paymentId);
+      if (command.type === 'RefundLead') disputeIds.add(command.disputeId);
+      if (command.type === 'AdjustBalance') keys.add(command.idempotencyKey);
+      if (command.type === 'PurchaseCredits' || command.type === 'ExpirePendingLeads') queueClinics.add(clinicId);
+    }
+    const { rows: known } = leadIds.size + paymentIds.size + disputeIds.size + keys.size === 0
+      ? { rows: [] as KeyRow[] }
+      : await tx.query<KeyRow>(
+        `SELECT clinic_id, transaction_type, lead_id::text AS lead_id, payment_id, dispute_id::text AS dispute_id, idempotency_key, amount
+           FROM credit_transactions
+          WHERE lead_id = ANY($1::uuid[])
+             OR (transaction_type = 'purchase' AND payment_id = ANY($2::text[]))
+             OR (transaction_type = 'refund' AND dispute_id = ANY($3::uuid[]))
+             OR (transaction_type = 'adjustment' AND idempotency_key = ANY($4::text[]))`,
+        [[...leadIds], [...paymentIds], [...disputeIds], [...keys]],
+      );
+    const { rows: queue } = queueClinics.size === 0
+      ? { rows: [] as PendingRow[] }
+      : await tx.query<PendingRow>(
+        `SELECT lead_id::text AS lead_id, clinic_id, credits, tier, pricing_version, package_price_paise, waiting_since
+           FROM pending_leads WHERE clinic_id = ANY($1::text[]) ORDER BY clinic_id, waiting_since, stream_version`,
+        [[...queueClinics]],
+      );
+
+    const states = new Map<string, { state: AccountState; lastHash: string; loadedVersion: number; loadedLow: boolean }>();
+    for (const row of balances) {
+      states.set(row.clinic_id, {
+        state: {
+          clinicId: row.clinic_id,
+          balance: row.balance,
+          version: row.version,
+          lifetimePurchased: row.lifetime_purchased,
+          lifetimeSpent: row.lifetime_spent,
+          lifetimeRefunded: row.lifetime_refunded,
+          lowBalanceThreshold: row.low_balance_threshold,
+          lowBalance: row.low_balance,
+          leads: knownLeads(known, row.clinic_id),
+          pending: queue.filter((lead) => lead.clinic_id === row.clinic_id).map((lead) => ({
+            leadId: lead.lead_id,
+            credits: lead.credits,
+            tier: lead.tier as PendingLead['tier'],
+            pricingVersion: lead.pricing_version,
+            packagePricePaise: lead.package_price_paise,
+            waitingSince: lead.waiting_since.toISOString(),
+          })),
+          // Payment, dispute and key uniqueness is global: a key seen anywhere is already used.
+          payments: Object.fromEntries(known.filter((k) => k.transaction_type === 'purchase').map((k) => [k.payment_id, true])),
+          disputes: Object.fromEntries(known.filter((k) => k.transaction_type === 'refund').map((k) => [k.dispute_id, true])),
+          adjustments: Object.fromEntries(known.filter((k) => k.transaction_type === 'adjustment').map((k) => [k.idempotency_key, true])),
+        },
+        lastHash: row.last_hash,
+        loadedVersion: row.version,
+        loadedLow: row.low_balance,
+      });
+    }
+    return states;
+  }
+
+  private async saveBalances(tx: SqlClient, changed: Array<{ state: AccountState }>, lastHash: Map<string, string>): Promise<void> {
+    if (changed.length === 0) return;
+    const rows = changed.map(({ state }) => ({
+      clinic_id: state.clinicId,
+      balance: state.balance,
+      version: state.version,
+      lifetime_purchased: state.lifetimePurchased,
+      lifetime_spent: state.lifetimeSpent,
+      lifetime_refunded: state.lifetimeRefunded,
+      low_balance: state.lowBalance,
+      last_hash: lastHash.get(state.clinicId),
+    }));
+    await tx.query(
+      `UPDATE clinic_balances AS b
+          SET balance = r.balance, version = r.version, lifetime_purchased = r.lifetime_purchased, lifetime_spent = r.lifetime_spent,
+              lifetime_refunded = r.lifetime_refunded, low_balance = r.low_balance, last_hash = r.last_hash, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS r(clinic_id text, balance bigint, version integer, lifetime_purchased bigint,
+              lifetime_spent bigint, lifetime_refunded bigint, low_balance boolean, last_hash text)
+        WHERE b.clinic_id = r.clinic_id`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  private async savePending(tx: SqlClient, declined: Array<{ row: StreamRow; lead: PendingLead }>, leftQueue: string[]): Promise<void> {
+    if (declined.length > 0) {
+      const rows = declined.map(({ row, lead }) => ({
+        lead_id: lead.leadId,
+        clinic_id: row.clinic_id,
+        credits: lead.credits,
+        tier: lead.tier,
+        pricing_version: lead.pricingVersion,
+        package_price_paise: lead.packagePricePaise,
+        waiting_since: lead.waitingSince,
+        stream_version: row.stream_version,
+      }));
+      await tx.query(
+        `INSERT INTO pending_leads (lead_id, clinic_id, credits, tier, pricing_version, package_price_paise, waiting_since, stream_version)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(lead_id uuid, clinic_id text, credits bigint, tier text, pricing_version integer,
+           package_price_paise bigint, waiting_since timestamptz, stream_version integer)`,
+        [JSON.stringify(rows)],
+      );
+    }
+    if (leftQueue.length > 0) await tx.query('DELETE FROM pending_leads WHERE lead_id = ANY($1::uuid[])', [leftQueue]);
+  }
+
+  private logEvent(event: LedgerEvent): void {
+    if (event.type !== 'CreditsDeducted' && event.type !== 'CreditsPurchased' && event.type !== 'CreditsRefunded') return;
+    const credits = Math.abs(event.amount);
+    const label = event.type === 'CreditsDeducted' ? 'deduction' : event.type === 'CreditsPurchased' ? 'purchase' : 'refund';
+    const fields = {
+      event: event.type,
+      clinicId: event.clinicId,
+      amount: credits,
+      balanceAfter: event.balanceAfter,
+      transactionId: event.transactionId,
+      streamVersion: event.streamVersion,
+      ...('leadId' in event ? { leadId: event.leadId } : {}),
+    };
+    this.logger.info(fields, `Credit ${label}: Clinic ${event.clinicId}, Amount ${credits}`);
+  }
+}
+
+/**
+ * What the stream says about the leads a clinic's commands mention. A lead recorded for another
+ * clinic counts as settled here (lead ids are globally unique, so such a command is bogus).
+ */
+function knownLeads(rows: KeyRow[], clinicId: string): Record<string, KnownLead> {
+  const leads: Record<string, KnownLead> = {};
+  const rank = { charged: 3, expired: 2, pending: 1 } as const;
+  for (const row of rows) {
+    if (!row.lead_id) continue;
+    if (row.clinic_id !== clinicId) {
+      leads[row.lead_id] ??= { status: 'expired' };
+      continue;
+    }
+    const current = leads[row.lead_id];
+    if (row.transaction_type === 'deduction') {
+      leads[row.lead_id] = { status: 'charged', credits: -row.amount, refunded: current?.status === 'charged' ? current.refunded : 0 };
+    } else if (row.transaction_type === 'refund') {
+      const charged = current?.status === 'charged' ? current : { status: 'charged' as const, credits: 0, refunded: 0 };
+      leads[row.lead_id] = { ...charged, refunded: charged.refunded + row.amount };
+    } else {
+      const status = row.transaction_type === 'pending_expired' ? 'expired' : 'pending';
+      if (!current || rank[current.status] < rank[status]) leads[row.lead_id] = { status };
+    }
+  }
+  return leads;
+}
