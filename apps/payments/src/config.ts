@@ -12,6 +12,8 @@ export interface RazorpayConfig {
 export interface PaymentsConfig extends CommonConfig {
   razorpay: RazorpayConfig;
   catalog: CreditCatalog;
+  /** Requests per minute and client IP on public routes (the price list). */
+  publicRateLimitPerMinute: number;
 }
 
 /**
@@ -60,5 +62,6 @@ export function loadPaymentsConfig(source: Env = process.env): PaymentsConfig {
     ...loadCommonConfig('payments', 'PAYMENTS_PORT', 3003),
     razorpay: loadRazorpayConfig(source),
     catalog: loadCreditCatalog(source),
+    publicRateLimitPerMinute: env.int('PUBLIC_RATE_LIMIT_PER_MINUTE', { default: 120, min: 1, max: 1_000_000, source }),
   };
 }

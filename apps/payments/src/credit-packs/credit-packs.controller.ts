@@ -1,4 +1,5 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@clinic/auth';
 import { SERVICE_CONFIG } from '@clinic/platform';
@@ -6,6 +7,7 @@ import type { PaymentsConfig } from '../config';
 
 @ApiTags('credit packs')
 @Controller('credit-packs')
+@UseGuards(ThrottlerGuard)
 export class CreditPacksController {
   constructor(@Inject(SERVICE_CONFIG) private readonly config: PaymentsConfig) {}
 

@@ -29,6 +29,7 @@ describe('payments: create order → pay → verify / webhooks (real Postgres, s
       logLevel: 'info',
       razorpay: { ...razorpay, apiBaseUrl: simulator.url },
       catalog: loadCreditCatalog({}),
+      publicRateLimitPerMinute: 3,
     };
     const sink = new Writable({ write(chunk, _encoding, done) { logLines.push(JSON.parse(String(chunk))); done(); } });
     svc = await createServiceApp({ ...paymentsService(config), logger: createLogger('payments', 'info', sink) });
@@ -77,6 +78,10 @@ describe('payments: create order → pay → verify / webhooks (real Postgres, s
       ['pro', 5_000_000, 55_000],
     ]);
     expect(response.body.customAmount).toEqual({ minPaise: 100_000, maxPaise: 50_000_000, creditsPerRupee: 1 });
+    // Public, so rate-limited per client IP (3 a minute in this test's config).
+    await http().get('/credit-packs').expect(200);
+    await http().get('/credit-packs').expect(200);
+    await http().get('/credit-packs').expect(429);
   });
 
   it('creates a Razorpay order priced from the catalog and stores it', async () => {

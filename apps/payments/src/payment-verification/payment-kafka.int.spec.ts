@@ -30,6 +30,7 @@ describe('payments on the real broker: verify + webhook + retried webhook → on
       logLevel: 'silent',
       razorpay: { ...razorpay, apiBaseUrl: simulator.url },
       catalog: loadCreditCatalog({}),
+      publicRateLimitPerMinute: 120,
     };
     svc = await createServiceApp(paymentsService(config));
     await svc.app.listen(0, '127.0.0.1');
