@@ -62,13 +62,13 @@ async function main(): Promise<void> {
   }
 
   const children: RunningProcess[] = [];
-  let gateway: http.Server | undefined;
+  const running: { gateway?: http.Server } = {};
   let stopping = false;
   const stopAll = async (reason: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
     say(`${reason} — stopping ${children.filter((c) => !c.hasExited()).map((c) => c.definition.name).join(', ') || 'nothing'}`);
-    gateway?.close();
+    running.gateway?.close();
     await Promise.all(children.map((child) => stopProcess(child)));
     say('stopping PostgreSQL');
     await stopPostgres().catch((error: unknown) => say(`PostgreSQL did not stop cleanly: ${String(error)}`));
@@ -107,10 +107,11 @@ async function main(): Promise<void> {
 
   const gatewayPort = portOf({ portVariable: 'GATEWAY_PORT', defaultPort: 3000 });
   const routes = SERVICES.map((d) => ({ prefix: `/${d.name}`, name: d.name, target: `http://127.0.0.1:${ports.get(d.name)}` }));
-  gateway = await startGateway(gatewayPort, host, routes).catch((error: unknown) => {
+  const gateway = await startGateway(gatewayPort, host, routes).catch((error: unknown) => {
     say(`gateway not started on ${gatewayPort}: ${error instanceof Error ? error.message : String(error)} (set GATEWAY_PORT)`);
     return undefined;
   });
+  running.gateway = gateway;
 
   const lines = [
     '',
