@@ -60,6 +60,11 @@ describe('razorpay simulator (real HTTP, official SDK)', () => {
     expect((await post(`${simulator.url}/_sim/orders/${order.id}/pay`)).status).toBe(400);
   });
 
+  it('answers a readiness probe without credentials', async () => {
+    const response = await fetch(`${simulator.url}/health/ready`);
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { status: 'ready' } });
+  });
+
   it('refuses bad credentials and invalid input in Razorpay error shape', async () => {
     const rejected = await sdk(simulator.url, 'wrong-secret-value-123').orders.create({ amount: 500_000, currency: 'INR' }).catch((error: unknown) => error);
     expect(rejected).toMatchObject({ statusCode: 401, error: { code: 'BAD_REQUEST_ERROR', description: 'Authentication failed' } });

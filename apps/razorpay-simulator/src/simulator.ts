@@ -293,6 +293,7 @@ export function startRazorpaySimulator(options: RazorpaySimulatorOptions): Promi
     const method = request.method ?? 'GET';
     let match: RegExpExecArray | null;
 
+    if (method === 'GET' && (path === '/health' || path === '/health/ready')) return send(response, 200, { status: 'ready' });
     if (path.startsWith('/_sim/')) {
       const body = method === 'POST' ? await readJson(request) : {};
       if (method === 'POST' && (match = /^\/_sim\/orders\/([^/]+)\/pay$/.exec(path))) return send(response, 200, pay(match[1], body));
