@@ -85,7 +85,7 @@ export class EventConsumer {
   private subscription: Subscription | null = null;
 
   constructor(options: EventConsumerOptions) {
-    this.options = { maxAttempts: 3, backoffMs: 50, ...options };
+    this.options = { ...options, maxAttempts: Math.max(1, options.maxAttempts ?? 3), backoffMs: options.backoffMs ?? 50 };
     this.logger = options.logger ?? stderrLogger;
     this.metrics = options.metrics ?? {};
   }

@@ -74,8 +74,9 @@ export class MessagingModule {
           useFactory: (db: Database, config?: CommonConfig, logger?: MessagingLogger): Transport =>
             createTransport({
               clientId: options.service,
-              kafkaBrokers: config?.kafkaBrokers ?? brokersFromEnv(),
-              eventLogDatabaseUrl: config?.eventLogDatabaseUrl ?? process.env.EVENT_LOG_DATABASE_URL ?? config?.databaseUrl ?? databaseUrlOf(db),
+              // The platform's validated config wins; without it, the same variables straight from env.
+              kafkaBrokers: config ? config.kafkaBrokers : brokersFromEnv(),
+              eventLogDatabaseUrl: (config ? config.eventLogDatabaseUrl : process.env.EVENT_LOG_DATABASE_URL) ?? config?.databaseUrl ?? databaseUrlOf(db),
               partitions: config?.kafkaPartitions,
               logger,
             }),
@@ -111,7 +112,10 @@ export class MessagingModule {
 /** Attaches the event bus to a Nest app and starts consuming (call before or after `app.init()`). */
 export async function connectEventBus(app: INestApplication): Promise<void> {
   const strategy = app.get(EventBusServer);
-  const microservice = app.connectMicroservice<MicroserviceOptions>({ strategy });
+  // Deferred so the error filter is in place before Nest builds the handlers' exception zones;
+  // the app's own init/bootstrap hooks must not run a second time for the microservice.
+  const microservice = app.connectMicroservice<MicroserviceOptions>({ strategy }, { deferInitialization: true });
+  (microservice as unknown as { setIsInitHookCalled?(called: boolean): void }).setIsInitHookCalled?.(true);
   microservice.useGlobalFilters(new EventErrorPassthroughFilter());
   await app.startAllMicroservices();
 }
