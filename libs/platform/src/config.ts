@@ -80,11 +80,12 @@ export const env = {
   /**
    * A secret with a clearly-marked development default. In production (NODE_ENV=production)
    * the default is refused, so a forgotten secret stops the service instead of weakening it.
+   * `minLength` guards secrets we mint (JWT); merchant-chosen ones (webhook secrets) may be shorter.
    */
-  secret(name: string, devDefault: string, source: Env = process.env): string {
+  secret(name: string, devDefault: string, source: Env = process.env, minLength = 16): string {
     const value = raw(source, name);
     if (value !== undefined) {
-      if (value.length < 16) throw new ConfigError(name, 'must be at least 16 characters');
+      if (value.length < minLength) throw new ConfigError(name, `must be at least ${minLength} characters`);
       return value;
     }
     if ((source.NODE_ENV ?? '') === 'production') throw new ConfigError(name, 'is required in production');
