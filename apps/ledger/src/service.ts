@@ -1,11 +1,17 @@
 import { TOPICS } from '@clinic/contracts';
 import { MessagingModule, connectEventBus } from '@clinic/messaging';
 import { ServiceDefinition } from '@clinic/platform';
+import { AdjustmentsModule } from './adjustments/adjustments.module';
+import { BalanceModule } from './balance/balance.module';
 import { ChargingModule } from './charging/charging.module';
 import { LedgerConfig } from './config';
 import { MIGRATIONS } from './migrations';
+import { PendingLeadsModule } from './pending-leads/pending-leads.module';
+import { PricingModule } from './pricing/pricing.module';
 import { RefundsModule } from './refunds/refunds.module';
+import { ThresholdsModule } from './thresholds/thresholds.module';
 import { TopUpModule } from './top-up/top-up.module';
+import { TransactionsModule } from './transactions/transactions.module';
 
 export const SCHEMA = 'ledger';
 export const CONSUMER_GROUP = 'ledger';
@@ -30,6 +36,12 @@ export function ledgerService(config: LedgerConfig, options: { consume?: boolean
       ChargingModule,
       TopUpModule,
       RefundsModule,
+      BalanceModule,
+      TransactionsModule,
+      PendingLeadsModule,
+      PricingModule,
+      AdjustmentsModule,
+      ThresholdsModule,
     ],
     beforeListen: (app) => connectEventBus(app),
   };

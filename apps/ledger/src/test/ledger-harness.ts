@@ -4,6 +4,7 @@ import { TRANSPORT, Transport } from '@clinic/messaging';
 import { Database, ServiceApp, createServiceApp, loadCommonConfig } from '@clinic/platform';
 import { TestDatabase, createTestDatabase } from '@clinic/testing';
 import { signToken } from '@clinic/auth';
+import { createLogger } from '@clinic/observability';
 import { LedgerEventBatch } from '../account/event-batch';
 import { LedgerConfig } from '../config';
 import { ledgerService } from '../service';
@@ -17,6 +18,8 @@ export interface LedgerHarness {
   /** Publishes events on the service's transport, as the upstream services' relays would. */
   publish(events: AnyEvent[]): Promise<void>;
   token(role: 'clinic' | 'admin' | 'ops' | 'marketplace', clinicId?: string): string;
+  /** Parsed JSON log lines written since start (info and above). */
+  logs: Array<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -26,12 +29,14 @@ export async function startLedger(overrides: Partial<LedgerConfig> = {}, options
   const config: LedgerConfig = {
     ...loadCommonConfig('ledger', 'LEDGER_PORT', 0),
     databaseUrl: testDb.url,
-    logLevel: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent',
+    logLevel: 'silent',
     lowBalanceThreshold: 500,
     pendingWindowHours: 168,
     ...overrides,
   };
-  const svc = await createServiceApp(ledgerService(config, options));
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = createLogger('ledger', process.env.TEST_LOG_LEVEL ?? 'info', { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const svc = await createServiceApp({ ...ledgerService(config, options), logger });
   return {
     svc,
     db: svc.database,
@@ -44,6 +49,7 @@ export async function startLedger(overrides: Partial<LedgerConfig> = {}, options
       await transport.publish(events.map((event) => ({ topic: topicOf(event.type), key: event.clinicId, value: JSON.stringify(event), headers: eventHeaders(event) })));
     },
     token: (role, clinicId) => signToken({ role, clinicId }, config.jwtSecret),
+    logs,
     async close() {
       await svc.close();
       await testDb.drop();
