@@ -15,9 +15,7 @@ export function disputesService(config: DisputesConfig): ServiceDefinition<Dispu
     migrations: MIGRATIONS,
     title: 'Disputes API',
     imports: [
-      // maxAttempts/backoffMs given explicitly: the consumer's defaults are overwritten by undefined
-      // when omitted here (reported to libs/messaging), which acknowledges events without handling them.
-      MessagingModule.forRoot({ service: 'disputes', consume: { groupId: 'disputes', topics: [TOPICS.ledger] }, maxAttempts: 3, backoffMs: 50 }),
+      MessagingModule.forRoot({ service: 'disputes', consume: { groupId: 'disputes', topics: [TOPICS.ledger] } }),
       DisputesModule,
     ],
     beforeListen: connectEventBus,

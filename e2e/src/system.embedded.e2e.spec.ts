@@ -1,0 +1,21 @@
+import { chargedLeadToRefundedDispute, ledgerCrashLosesNothing } from './scenarios';
+import { startSystem, System } from './system';
+
+// The embedded default (`npm start`): every service its own process, events on the Postgres event log.
+describe('the whole system on the embedded event log', () => {
+  let system: System;
+  beforeAll(async () => {
+    system = await startSystem('embedded');
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('top-up → leads charged by tier → balance short → pending → top-up → released → dispute → partial refund', async () => {
+    await chargedLeadToRefundedDispute(system);
+  });
+
+  it('kill -9 the ledger mid-stream: no lead lost, none charged twice', async () => {
+    await ledgerCrashLosesNothing(system);
+  });
+});
