@@ -1,6 +1,6 @@
 import { Database } from '@clinic/platform';
 import { createTestDatabase, TestDatabase, waitFor } from '@clinic/testing';
-import { leadEvent, openSchema, quietLogger } from './contract/harness';
+import { leadEvent, openSchema, outboxReady, quietLogger } from './contract/harness';
 import { appendToOutbox, OutboxRelay } from './outbox';
 import { messagingTablesSql } from './schema';
 import { OutgoingMessage, Transport } from './transport';
@@ -82,6 +82,7 @@ describe('outbox and relay (real Postgres)', () => {
     } finally {
       slow.release();
     }
+    await outboxReady(db);
     expect(await relay.relayOnce()).toBe(2);
     expect(transport.sent.map((message) => JSON.parse(message.value).eventId)).toEqual([early.eventId, late.eventId]);
     expect(transport.ensured).toContain('leads.v1');
@@ -90,6 +91,7 @@ describe('outbox and relay (real Postgres)', () => {
 
   it('lets only one relay publish a batch at a time', async () => {
     await db.transaction((tx) => appendToOutbox(tx, [leadEvent('clinic-a', 1), leadEvent('clinic-a', 2)]));
+    await outboxReady(db);
     const transport = memoryTransport();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -118,12 +118,13 @@ export class OutboxRelay {
     let failures = 0;
     while (this.running) {
       try {
-        const published = await this.relayOnce();
+        const { published, heldBack } = await this.relayBatch();
         failures = 0;
         if (published >= this.batchSize) continue;
         await this.cleanupIfDue();
         this.metrics.backlog?.(await this.backlog());
-        await this.wakeup.wait(published > 0 ? 0 : this.pollIntervalMs);
+        // Committed rows held back only by an older, still-running transaction: look again soon.
+        await this.wakeup.wait(published > 0 ? 0 : heldBack ? 20 : this.pollIntervalMs);
       } catch (error) {
         failures++;
         const delay = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
@@ -136,13 +137,18 @@ export class OutboxRelay {
   /**
    * Publishes one batch of committed, unpublished rows and marks them published.
    * Returns how many were published (0 when none are ready or another relay holds the lock).
+   * Note: a row becomes ready once every transaction older than it has ended, cluster-wide.
    */
   async relayOnce(): Promise<number> {
+    return (await this.relayBatch()).published;
+  }
+
+  private relayBatch(): Promise<{ published: number; heldBack: boolean }> {
     return this.db.transaction(async (tx) => {
       const { rows: lock } = await tx.query<{ locked: boolean }>(
         `SELECT pg_try_advisory_xact_lock(hashtext('clinic.outbox-relay'), hashtext(current_schema())) AS locked`,
       );
-      if (!lock[0].locked) return 0;
+      if (!lock[0].locked) return { published: 0, heldBack: false };
       const { rows } = await tx.query<OutboxRow>(
         `SELECT position, topic, key, payload, headers
            FROM outbox
@@ -152,7 +158,10 @@ export class OutboxRelay {
           LIMIT $1`,
         [this.batchSize],
       );
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) {
+        const { rows: waiting } = await tx.query<{ waiting: boolean }>('SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) AS waiting');
+        return { published: 0, heldBack: waiting[0].waiting };
+      }
       const topics = [...new Set(rows.map((row) => row.topic))];
       const unknown = topics.filter((topic) => !this.knownTopics.has(topic));
       if (unknown.length > 0) {
@@ -168,7 +177,7 @@ export class OutboxRelay {
       await this.transport.publish(messages);
       await tx.query('UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])', [rows.map((row) => row.position)]);
       for (const topic of topics) this.metrics.published?.(topic, rows.filter((row) => row.topic === topic).length);
-      return rows.length;
+      return { published: rows.length, heldBack: false };
     });
   }
 

@@ -105,3 +105,19 @@ export function readChildConfig(): ChildConfig {
 }
 
 export const forever = (): Promise<never> => new Promise<never>(() => setInterval(() => undefined, 60_000));
+
+/**
+ * Waits until every unpublished outbox row is below the snapshot xmin, i.e. ready for the relay.
+ * Any open write transaction in the cluster (other test files share the server) holds rows back.
+ */
+export async function outboxReady(db: Database, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.query<{ waiting: number }>(
+      'SELECT count(*)::int AS waiting FROM outbox WHERE published_at IS NULL AND txid >= pg_snapshot_xmin(pg_current_snapshot())',
+    );
+    if (rows[0].waiting === 0) return;
+    if (Date.now() > deadline) throw new Error(`outbox rows still held back by older transactions after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -18,7 +18,8 @@ async function main(): Promise<void> {
     },
   });
   const relay = new OutboxRelay({ db, transport, batchSize: config.batchSize, logger: quietLogger });
-  await relay.relayOnce();
+  // Rows may be held back briefly by older transactions elsewhere in the cluster: retry until a batch goes out.
+  while ((await relay.relayOnce()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 main().catch((error) => {

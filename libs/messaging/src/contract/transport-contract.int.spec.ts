@@ -6,7 +6,7 @@ import { createTestDatabase, kafkaBrokers, TestDatabase, uniqueTopicName, waitFo
 import { EventConsumer } from '../consumer';
 import { appendToOutbox, OutboxRelay } from '../outbox';
 import { IncomingMessage, Transport } from '../transport';
-import { asMessage, ChildConfig, leadEvent, makeTransport, openSchema, POISON, quietLogger, recordEffect, tapTransport, TransportKind } from './harness';
+import { asMessage, ChildConfig, leadEvent, makeTransport, openSchema, outboxReady, POISON, quietLogger, recordEffect, tapTransport, TransportKind } from './harness';
 
 /**
  * The messaging contract, run against both transports on real infrastructure (the test Postgres
@@ -169,16 +169,19 @@ describe.each<TransportKind>(['kafka', 'embedded'])('messaging contract on the %
     const first = leadEvent('clinic-r', 1);
     const second = leadEvent('clinic-r', 2);
     await producer.transaction((tx) => appendToOutbox(tx, [first, second], { topic }));
+    await outboxReady(producer);
     expect(await relay.relayOnce()).toBe(2);
     await waitFor(async () => (await effects(consumerDb)) === 2, { description: 'both effects' });
 
     // The relay publishes `first` again (as after a crash before marking), and a batch carries a duplicate.
     await producer.query('UPDATE outbox SET published_at = NULL WHERE event_id = $1', [first.eventId]);
+    await outboxReady(producer);
     expect(await relay.relayOnce()).toBe(1);
     const third = leadEvent('clinic-r', 3);
     await transport.publish([asMessage(topic, second), asMessage(topic, third), asMessage(topic, third)]);
     const sentinel = leadEvent('clinic-r', 4);
     await producer.transaction((tx) => appendToOutbox(tx, [sentinel], { topic }));
+    await outboxReady(producer);
     expect(await relay.relayOnce()).toBe(1);
     await waitFor(async () => (await count(consumerDb, 'SELECT count(*)::int AS n FROM effects WHERE event_id = $1', [sentinel.eventId])) === 1, {
       description: 'the sentinel effect',
