@@ -238,6 +238,33 @@ describe.each<TransportKind>(['kafka', 'embedded'])('messaging contract on the %
     expect(invalid.find((message) => message.value !== '{not json')!.headers['dlq-error']).toContain('eventId');
   });
 
+  it('delivers a batch again when its handler throws (infrastructure failure), then moves on', async () => {
+    const topic = uniqueTopicName('contract.rethrow');
+    await transport.ensureTopics([topic]);
+    const events = [leadEvent('clinic-t', 1), leadEvent('clinic-t', 2)];
+    await transport.publish(events.map((event) => asMessage(topic, event)));
+    let failures = 0;
+    const handled: string[] = [];
+    const subscription = await transport.subscribe({
+      groupId: uniqueTopicName('rethrow-group'),
+      topics: [topic],
+      handleBatch: async (batch) => {
+        if (failures < 2) {
+          failures++;
+          throw new Error('database unavailable (simulated)');
+        }
+        handled.push(...batch.map((m) => JSON.parse(m.value).eventId));
+      },
+    });
+    cleanups.push(() => subscription.stop());
+    await waitFor(() => handled.length >= 2, { timeoutMs: 30_000, description: 'the batch to be delivered again' });
+    expect(failures).toBe(2);
+    expect(handled.slice(0, 2)).toEqual(events.map((event) => event.eventId));
+    const later = leadEvent('clinic-t', 3);
+    await transport.publish([asMessage(topic, later)]);
+    await waitFor(() => handled.includes(later.eventId), { timeoutMs: 30_000, description: 'a later message' });
+  });
+
   it('a consumer killed after its DB commit and before its offset commit causes no second effect', async () => {
     const topic = uniqueTopicName('contract.killconsumer');
     const groupId = uniqueTopicName('kill-consumer-group');
