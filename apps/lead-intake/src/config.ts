@@ -18,6 +18,8 @@ export interface LeadIntakeSettings {
    * patient's address behind a load balancer. false = use the socket address.
    */
   trustProxy: boolean | number | string;
+  /** Consumer group on marketplace.leads.v1 and ledger.v1; one group per deployment of this service. */
+  consumerGroup: string;
 }
 
 export type LeadIntakeConfig = CommonConfig & LeadIntakeSettings;
@@ -27,6 +29,7 @@ export const DEFAULT_SETTINGS: LeadIntakeSettings = {
   contactLimitPerPhone: { limit: 3, windowSeconds: 3600 },
   duplicateWindowDays: 30,
   trustProxy: false,
+  consumerGroup: 'lead-intake',
 };
 
 function trustProxy(): boolean | number | string {
@@ -50,6 +53,7 @@ export function loadLeadIntakeConfig(): LeadIntakeConfig {
     },
     duplicateWindowDays: env.int('DUPLICATE_LEAD_WINDOW_DAYS', { default: 30, min: 0, max: 365 }),
     trustProxy: trustProxy(),
+    consumerGroup: env.string('LEAD_INTAKE_CONSUMER_GROUP', { default: DEFAULT_SETTINGS.consumerGroup, pattern: /^[A-Za-z0-9._-]{1,100}$/ }),
   };
 }
 

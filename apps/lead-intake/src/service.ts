@@ -28,7 +28,7 @@ export function leadIntakeService(config: CommonConfig & Partial<LeadIntakeSetti
       LeadIntakeSettingsModule.forRoot(full),
       MessagingModule.forRoot({
         service: 'lead-intake',
-        consume: { groupId: 'lead-intake', topics: [TOPICS.marketplaceLeads, TOPICS.ledger] },
+        consume: { groupId: full.consumerGroup, topics: [TOPICS.marketplaceLeads, TOPICS.ledger] },
         // Explicit: EventConsumer spreads these over its defaults, so an undefined here would mean
         // zero attempts and every event skipped unhandled.
         maxAttempts: 3,

@@ -1,17 +1,19 @@
 import { Writable } from 'stream';
 import supertest from 'supertest';
 import { signToken } from '@clinic/auth';
-import { AnyEvent } from '@clinic/contracts';
+import { AnyEvent, TOPICS } from '@clinic/contracts';
 import { appendToOutbox } from '@clinic/messaging';
 import { createLogger } from '@clinic/observability';
 import { createServiceApp, loadCommonConfig, ServiceApp } from '@clinic/platform';
-import { createTestDatabase, TestDatabase } from '@clinic/testing';
+import { createTestDatabase, createTestTopics, kafkaConfigured, TestDatabase, testKafka } from '@clinic/testing';
 import { LeadIntakeSettings } from '../config';
 import { leadIntakeService } from '../service';
 
 export interface LeadIntakeHarness {
   svc: ServiceApp;
   db: TestDatabase;
+  /** Unique to this instance: ids built from it cannot collide with a concurrent run on a shared broker. */
+  runId: string;
   http: () => ReturnType<typeof supertest>;
   /** Every log line the service wrote, as text. */
   logs: string[];
@@ -25,12 +27,18 @@ export async function startLeadIntake(settings: Partial<LeadIntakeSettings> = {}
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _encoding, done) { logs.push(String(chunk)); done(); } });
   const config = { ...loadCommonConfig('lead-intake', 'LEAD_INTAKE_PORT', 0), databaseUrl: db.url, logLevel: 'info' as const };
+  const consumerGroup = `lead-intake-test-${db.name}`;
+  if (config.kafkaBrokers) await startGroupAtTheEnd(consumerGroup, config.kafkaPartitions);
   // X-Forwarded-For from the test client stands in for distinct patients' addresses.
-  const svc = await createServiceApp({ ...leadIntakeService({ ...config, trustProxy: 'loopback', ...settings }), logger: createLogger('lead-intake', 'info', sink) });
+  const svc = await createServiceApp({
+    ...leadIntakeService({ ...config, trustProxy: 'loopback', consumerGroup, ...settings }),
+    logger: createLogger('lead-intake', 'info', sink),
+  });
   const secret = config.jwtSecret;
   return {
     svc,
     db,
+    runId: db.name.slice(-10),
     logs,
     http: () => supertest(svc.app.getHttpServer()),
     tokens: {
@@ -43,6 +51,29 @@ export async function startLeadIntake(settings: Partial<LeadIntakeSettings> = {}
       await db.drop();
     },
   };
+}
+
+/**
+ * On a shared broker, test files (and other suites) run lead-intake side by side: each gets a
+ * consumer group of its own, so none steals another's partitions, starting at the topics' current
+ * end, so it does not replay every earlier run's events. Events of other files still arrive; they
+ * name leads and packages this file's database does not know and are ignored or dead-lettered.
+ */
+async function startGroupAtTheEnd(groupId: string, partitions: number): Promise<void> {
+  if (!kafkaConfigured()) return;
+  const topics = [TOPICS.marketplaceLeads, TOPICS.ledger];
+  await createTestTopics(topics, { partitions });
+  const admin = testKafka('lead-intake-test-admin').admin();
+  await admin.connect();
+  try {
+    // Explicit end offsets: kafkajs' resetOffsets commits the -1 sentinel, which means "from the beginning" here.
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 let ipCounter = 0;
