@@ -69,6 +69,9 @@ export class EmbeddedTransport implements Transport {
   private ready: Promise<void> | null = null;
   private readonly subscriptions = new Set<EmbeddedSubscription>();
   private closed = false;
+  private lastCleanup = Date.now();
+  /** Messages older than this are deleted, like Kafka's retention (7 days). */
+  private readonly retentionMs = 7 * 24 * 3600_000;
 
   constructor(config: TransportConfig & { eventLogDatabaseUrl: string }) {
     this.url = config.eventLogDatabaseUrl;
@@ -122,6 +125,12 @@ export class EmbeddedTransport implements Transport {
       throw error;
     } finally {
       client.release();
+    }
+    if (Date.now() - this.lastCleanup > 600_000) {
+      this.lastCleanup = Date.now();
+      await this.pool
+        .query(`DELETE FROM ${SCHEMA}.messages WHERE created_at < now() - ($1::bigint * interval '1 millisecond')`, [this.retentionMs])
+        .catch((error) => this.logger.warn({ err: errorText(error) }, 'event-log retention cleanup failed'));
     }
   }
 
