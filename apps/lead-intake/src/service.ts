@@ -29,8 +29,8 @@ export function leadIntakeService(config: CommonConfig & Partial<LeadIntakeSetti
       MessagingModule.forRoot({
         service: 'lead-intake',
         consume: { groupId: full.consumerGroup, topics: [TOPICS.marketplaceLeads, TOPICS.ledger] },
-        // Explicit: EventConsumer spreads these over its defaults, so an undefined here would mean
-        // zero attempts and every event skipped unhandled.
+        // A lead that cannot be accepted (unknown package, bad phone) fails the same way every time:
+        // a few quick retries cover a catalog update racing the event, then the DLQ.
         maxAttempts: 3,
         backoffMs: 50,
       }),
