@@ -4,8 +4,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ALL_TOPICS } from '@clinic/contracts';
 import { signToken, Role } from '@clinic/auth';
-import { createTestDatabase, freePort, kafkaBrokers, TestDatabase, waitFor } from '@clinic/testing';
+import { createTestDatabase, createTestTopics, freePort, kafkaBrokers, TestDatabase, testKafka, waitFor } from '@clinic/testing';
 import { ProcessDefinition, RAZORPAY_SIMULATOR, RunningProcess, SERVICES, startProcess, stopProcess, waitUntilReady } from '../../tools/start/processes';
 
 export type Mode = 'kafka' | 'embedded';
@@ -43,10 +44,16 @@ export async function startSystem(mode: Mode): Promise<System> {
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
     RAZORPAY_API_BASE_URL: `http://127.0.0.1:${ports.get(RAZORPAY_SIMULATOR.name)}`,
     RAZORPAY_WEBHOOK_URL: `http://127.0.0.1:${ports.get('payments')}/webhooks/razorpay`,
-    // Kafka consumer groups are fixed names; if libs/messaging adds a prefix variable, a run gets its own groups.
-    MESSAGING_GROUP_PREFIX: `e2e-${path.basename(logDir)}-`,
     ...(brokers ? { KAFKA_BROKERS: brokers.join(',') } : {}),
   };
+  if (brokers) {
+    // A shared broker: this run's consumer groups are its own, starting at the topics' current
+    // end, so neither other test runs' consumers nor old events from earlier runs get involved.
+    const run = path.basename(logDir).replace(/[^A-Za-z0-9._-]/g, '-');
+    const groups = { LEAD_INTAKE_CONSUMER_GROUP: `${run}-lead-intake`, LEDGER_CONSUMER_GROUP: `${run}-ledger`, DISPUTES_CONSUMER_GROUP: `${run}-disputes` };
+    Object.assign(env, groups);
+    await startGroupsAtTheEnd(Object.values(groups), brokers);
+  }
 
   const running = new Map<string, RunningProcess>();
   const logFiles = new Map<string, string>();
@@ -103,6 +110,23 @@ export async function startSystem(mode: Mode): Promise<System> {
     throw error;
   }
   return system;
+}
+
+async function startGroupsAtTheEnd(groups: string[], brokers: string[]): Promise<void> {
+  const topics = [...ALL_TOPICS];
+  await createTestTopics(topics, { partitions: 6, brokers });
+  const admin = testKafka('e2e-admin', brokers).admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      for (const groupId of groups) {
+        await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** A small HTTP client: JSON in and out, a bearer token, the status kept. */

@@ -15,7 +15,7 @@ export function disputesService(config: DisputesConfig): ServiceDefinition<Dispu
     migrations: MIGRATIONS,
     title: 'Disputes API',
     imports: [
-      MessagingModule.forRoot({ service: 'disputes', consume: { groupId: 'disputes', topics: [TOPICS.ledger] } }),
+      MessagingModule.forRoot({ service: 'disputes', consume: { groupId: config.consumerGroup, topics: [TOPICS.ledger] } }),
       DisputesModule,
     ],
     beforeListen: connectEventBus,

@@ -33,6 +33,7 @@ export async function startDisputes(overrides: Partial<DisputesConfig> = {}): Pr
     kafkaBrokers: undefined,
     logLevel: 'silent',
     disputeWindowDays: 7,
+    consumerGroup: 'disputes',
     ...overrides,
   };
   const svc = await createServiceApp({ ...disputesService(config), logger });
