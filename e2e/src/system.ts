@@ -98,6 +98,8 @@ export async function startSystem(mode: Mode): Promise<System> {
     async stop() {
       await Promise.all([...running.values()].map((child) => stopProcess(child)));
       await db.drop();
+      // Failures already quote the last lines; E2E_KEEP_LOGS=1 keeps the whole files.
+      if (!process.env.E2E_KEEP_LOGS) fs.rmSync(logDir, { recursive: true, force: true });
     },
   };
 
