@@ -17,6 +17,8 @@ export interface BenchDatabase {
   url: string;
   /** Where it came from, for the summary. */
   origin: string;
+  /** The data directory when the bench started the server itself (to account its CPU), else null. */
+  dataDir: string | null;
   dispose(): Promise<void>;
 }
 
@@ -24,7 +26,7 @@ export interface BenchDatabase {
 export async function freshDatabase(): Promise<BenchDatabase> {
   if (process.env.DATABASE_URL) {
     const db = await createTestDatabase('ledger_bench');
-    return { url: db.url, origin: `new database ${db.name} on DATABASE_URL's server`, dispose: () => db.drop() };
+    return { url: db.url, origin: `new database ${db.name} on DATABASE_URL's server`, dataDir: null, dispose: () => db.drop() };
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-bench-pg-'));
   const port = await freePort();
@@ -32,6 +34,7 @@ export async function freshDatabase(): Promise<BenchDatabase> {
   return {
     url: server.url,
     origin: `embedded PostgreSQL on 127.0.0.1:${port} (${dataDir})`,
+    dataDir,
     dispose: async () => {
       await server.stop().catch(() => undefined);
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -12,9 +12,11 @@ const CHILD_FLAG = 'LEDGER_BENCH_CHILD';
 
 function runInChild(): void {
   const repoRoot = path.resolve(__dirname, '..', '..', '..');
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the run (open it in Chrome DevTools) to see where the time goes.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const child = spawn(
     process.execPath,
-    ['-r', require.resolve('ts-node/register/transpile-only'), '-r', path.join(__dirname, 'register-paths.ts'), __filename],
+    [...profile, '-r', require.resolve('ts-node/register/transpile-only'), '-r', path.join(__dirname, 'register-paths.ts'), __filename],
     {
       cwd: repoRoot,
       stdio: 'inherit',

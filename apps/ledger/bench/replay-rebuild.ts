@@ -1,9 +1,12 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Client } from 'pg';
+import type { Database } from '@clinic/platform';
 import { BalanceSummary, LeadChargeDeclined, PendingLead, emptySummary, evolveSummary, pendingLeadOf } from '@clinic/ledger-domain';
 import { STREAM_COLUMNS, StreamRow, toLedgerEvent } from '../src/account/stream-row';
 
 /**
- * Stand-in for the ledger's `rebuild` while its ops CLI (apps/ledger/src/ops/) does not exist:
+ * A Node-side rebuild, and the stand-in while the ledger's ops CLI (apps/ledger/src/ops/) does not exist:
  * reads the whole stream in (clinic, version) order in pages, folds it with the ledger's own
  * row → event mapping (`toLedgerEvent`) and balance fold (`evolveSummary`, the fold the domain
  * provides for rebuilds), keeps the pending queue (declined in, charged or expired out), and
@@ -114,4 +117,49 @@ export async function replayRebuild(databaseUrl: string, schema: string): Promis
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+export interface OpsRebuildResult {
+  transactions: number;
+  elapsedMs: number;
+  /** Rows of the balance / pending read models that differ from what they were before the rebuild. */
+  balanceMismatches: number;
+  pendingMismatches: number;
+}
+
+type OpsRebuild = (db: Database, options: { defaultThreshold: number }) => Promise<{ transactions: number; ms: number }>;
+
+/**
+ * The ledger's own `rebuild` (apps/ledger/src/ops/rebuild.ts, `rebuildReadModels`) when that file
+ * exists — loaded at run time so the bench still runs (with the replay above) while the ops CLI is
+ * absent or being changed. Returns null when it is not there.
+ */
+export async function opsRebuild(db: Database, defaultThreshold: number): Promise<OpsRebuildResult | null> {
+  const file = path.join(__dirname, '..', 'src', 'ops', 'rebuild.ts');
+  if (!fs.existsSync(file)) return null;
+  const rebuild = (require(file) as { rebuildReadModels?: OpsRebuild }).rebuildReadModels;
+  if (typeof rebuild !== 'function') return null;
+  const balanceColumns = 'clinic_id, balance, version, lifetime_purchased, lifetime_spent, lifetime_refunded, low_balance_threshold, low_balance, last_hash';
+  const pendingColumns = 'lead_id, clinic_id, credits, tier, pricing_version, package_price_paise, waiting_since, stream_version';
+  await db.query(`DROP TABLE IF EXISTS bench_balances_before, bench_pending_before;
+    CREATE TABLE bench_balances_before AS SELECT ${balanceColumns} FROM clinic_balances;
+    CREATE TABLE bench_pending_before AS SELECT ${pendingColumns} FROM pending_leads;`);
+  const started = performance.now();
+  const result = await rebuild(db, { defaultThreshold });
+  const elapsedMs = performance.now() - started;
+  const differences = async (before: string, after: string, columns: string) => {
+    const { rows } = await db.query<{ count: number }>(
+      `SELECT ((SELECT count(*) FROM (SELECT ${columns} FROM ${before} EXCEPT SELECT ${columns} FROM ${after}) a)
+             + (SELECT count(*) FROM (SELECT ${columns} FROM ${after} EXCEPT SELECT ${columns} FROM ${before}) b))::int AS count`,
+    );
+    return rows[0].count;
+  };
+  const outcome = {
+    transactions: result.transactions,
+    elapsedMs,
+    balanceMismatches: await differences('bench_balances_before', 'clinic_balances', balanceColumns),
+    pendingMismatches: await differences('bench_pending_before', 'pending_leads', pendingColumns),
+  };
+  await db.query('DROP TABLE IF EXISTS bench_balances_before, bench_pending_before');
+  return outcome;
 }

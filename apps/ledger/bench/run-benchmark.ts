@@ -8,7 +8,8 @@ import { SCHEMA } from '../src/service';
 import { BenchDatabase, NamespacedTransport, deleteRunTopics, freshDatabase, namespacedTransport, startBenchLedger, toMessages } from './bench-infra';
 import { CommitObserver, quantile } from './commit-observer';
 import { naiveChargeCount, prepareNaiveSchema, runNaiveBaseline } from './naive-baseline';
-import { replayRebuild } from './replay-rebuild';
+import { opsRebuild, replayRebuild } from './replay-rebuild';
+import { ConnectionSampler, CpuMeter } from './where-time-goes';
 
 function intFromEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -113,6 +114,12 @@ export async function runBenchmark(): Promise<number> {
     progress(`${settings.clinics} clinics funded with ${fundingEach} credits each in ${seconds(performance.now() - fundingStarted)} (includes the consumer joining its group)`);
 
     // 2. Throughput: N leads through the consumer on the real transport.
+    // Progress is read from clinic_balances (200 rows, updated in the charging transaction): counting
+    // the growing stream every 20 ms would itself cost Postgres a noticeable share of 2 cores.
+    const processedBefore = await countRows(db, 'SELECT coalesce(sum(version), 0)::int AS count FROM clinic_balances');
+    const cpu = new CpuMeter(database.dataDir, brokers?.length ? Number(brokers[0].slice(brokers[0].lastIndexOf(':') + 1)) : null);
+    const sampler = new ConnectionSampler(ledger.config.service);
+    const cpuBefore = cpu.snapshot();
     const leads = leadsFor(clinicIds, settings.leads);
     const messages = toMessages(leads as AnyEvent[]);
     progress(`publishing ${settings.leads} LeadCreated events...`);
@@ -122,18 +129,27 @@ export async function runBenchmark(): Promise<number> {
     let lastReport = throughputStarted;
     await waitFor(
       async () => {
-        const charged = await countOf(db, 'deduction');
+        const processed = (await countRows(db, 'SELECT coalesce(sum(version), 0)::int AS count FROM clinic_balances')) - processedBefore;
+        await sampler.sample(db);
         if (performance.now() - lastReport > 5000) {
           lastReport = performance.now();
-          progress(`${charged}/${settings.leads} charged after ${seconds(lastReport - throughputStarted)}`);
+          progress(`${processed}/${settings.leads} processed after ${seconds(lastReport - throughputStarted)}`);
         }
-        return charged >= settings.leads;
+        return processed >= settings.leads;
       },
       { timeoutMs: Math.max(180_000, settings.leads * 5), intervalMs: 20, description: `${settings.leads} charges committed` },
     );
     const throughputMs = performance.now() - throughputStarted;
+    const cpuAfter = cpu.snapshot();
     await publishing;
+    const charged = await countOf(db, 'deduction');
+    if (charged !== settings.leads) throw new Error(`expected ${settings.leads} charges, the stream has ${charged}`);
     const declined = await countOf(db, 'charge_declined');
+    // inbox.handled_at is now() of the consuming transaction: one distinct value per consumed batch.
+    const { rows: batchRows } = await db.query<{ batches: number; largest: number }>(
+      `SELECT count(*)::int AS batches, max(size)::int AS largest FROM (SELECT count(*) AS size FROM inbox GROUP BY handled_at) b`,
+    );
+    const consumed = batchRows[0];
     const chargesPerSecond = rate(settings.leads, throughputMs);
 
     // The relay publishes the ledger's own events (CreditsDeducted → ledger.v1) behind the charges: let it drain before measuring latency.
@@ -150,6 +166,7 @@ export async function runBenchmark(): Promise<number> {
     const watcher = observer;
     const paced = leadsFor(clinicIds, latencyLeads, settings.leads);
     progress(`latency: ${settings.latencyRate} leads/s for ${settings.latencySeconds} s...`);
+    const latencyCpuBefore = cpu.snapshot();
     const pacedStarted = performance.now();
     let sent = 0;
     let publishCalls = 0;
@@ -167,6 +184,7 @@ export async function runBenchmark(): Promise<number> {
     }
     const pacedPublishMs = performance.now() - pacedStarted;
     await waitFor(() => watcher.outstanding === 0, { timeoutMs: 60_000, intervalMs: 10, description: 'every paced lead charged' });
+    const latencyCpuAfter = cpu.snapshot();
     await observer.stop();
     const commitLatencies = observer.samples.map((sample) => sample.commitMs);
     const decisionLatencies = observer.samples.map((sample) => sample.decisionMs);
@@ -177,7 +195,9 @@ export async function runBenchmark(): Promise<number> {
     progress(`naive baseline: ${settings.naiveLeads} leads, one transaction each, ${settings.naiveWorkers} workers...`);
     await prepareNaiveSchema(database.url, SCHEMA, clinicIds, fundingEach);
     const naiveLeads = leadsFor(clinicIds, settings.naiveLeads);
+    const naiveCpuBefore = cpu.snapshot();
     const naiveMs = await runNaiveBaseline(database.url, naiveLeads, settings.naiveWorkers);
+    const naiveCpuAfter = cpu.snapshot();
     const naiveWritten = await naiveChargeCount(database.url);
     if (naiveWritten !== settings.naiveLeads) throw new Error(`naive baseline wrote ${naiveWritten} charges, expected ${settings.naiveLeads}`);
     const naivePerSecond = rate(settings.naiveLeads, naiveMs);
@@ -185,7 +205,10 @@ export async function runBenchmark(): Promise<number> {
     // 5. Rebuild over the whole stream.
     progress('rebuild: replaying the stream into fresh read-model tables...');
     const rebuild = await replayRebuild(database.url, SCHEMA);
-    const rebuildPerSecond = rate(rebuild.rows, rebuild.elapsedMs);
+    const replayPerSecond = rate(rebuild.rows, rebuild.elapsedMs);
+    progress('rebuild: the ledger\'s own rebuild (apps/ledger/src/ops), if present...');
+    const ops = await opsRebuild(ledger.svc.database, ledger.config.lowBalanceThreshold);
+    const rebuildPerSecond = ops ? rate(ops.transactions, ops.elapsedMs) : replayPerSecond;
 
     const totals = await db.query<{ deductions: number; balance: number }>(
       `SELECT (SELECT count(*)::int FROM credit_transactions WHERE transaction_type = 'deduction') AS deductions,
@@ -202,17 +225,28 @@ export async function runBenchmark(): Promise<number> {
     log();
     log(`throughput   : ${settings.leads} LeadCreated → ${settings.leads} CreditsDeducted committed in ${seconds(throughputMs)} = ${chargesPerSecond} charges/s`);
     log(`               (first publish → last charge row visible, polled every 20 ms; publishing took ${seconds(publishedAt - throughputStarted)}; declines: ${declined})`);
+    log(`               ${CpuMeter.describe(cpuBefore, cpuAfter)}`);
+    log('               ledger DB connections (pg_stat_activity, sampled every ~20 ms):');
+    for (const line of sampler.report()) log(`               ${line}`);
+    log(`consumer     : ${consumed.batches} batch transactions so far (funding + throughput), ${Math.round((settings.leads + settings.clinics) / consumed.batches)} events per batch on average, largest ${consumed.largest}`);
     log(`outbox relay : ${outboxRows} ledger events in the outbox; backlog drained ${seconds(relayDrainMs)} after the last charge`);
     log(`latency      : ${observer.samples.length} leads at ${settings.latencyRate}/s (${publishCalls} publish calls over ${seconds(pacedPublishMs)})`);
     log(`               publish → charge committed: p50 ${oneDecimal(p50)} ms, p99 ${oneDecimal(p99)} ms, max ${oneDecimal(quantile(commitLatencies, 1))} ms`);
     log(`               publish → ledger decision (row created_at, before COMMIT): p50 ${oneDecimal(quantile(decisionLatencies, 0.5))} ms, p99 ${oneDecimal(quantile(decisionLatencies, 0.99))} ms`);
+    log(`               ${CpuMeter.describe(latencyCpuBefore, latencyCpuAfter)}`);
     log(`               method: publish time = just before transport.publish(); commit time = first query that sees the charge row,`);
     log(`               run on each NOTIFY of the ledger's outbox (delivered at COMMIT) or every 20 ms — an upper bound on commit time`);
     log(`naive (straw man): ${settings.naiveLeads} leads, one transaction per lead, ${settings.naiveWorkers} workers, in ${seconds(naiveMs)} = ${naivePerSecond} charges/s`);
+    log(`               ${CpuMeter.describe(naiveCpuBefore, naiveCpuAfter)}`);
     log(`               ledger / naive = ${(chargesPerSecond / naivePerSecond).toFixed(1)}×`);
-    log(`rebuild      : bench replay (no ops CLI in apps/ledger/src/ops yet): ${rebuild.rows} stream rows of ${rebuild.clinics} clinics folded`);
-    log(`               with toLedgerEvent + evolveSummary and written to fresh tables in ${seconds(rebuild.elapsedMs)} = ${rebuildPerSecond} tx/s;`);
-    log(`               differences from the live read models: balances ${rebuild.balanceMismatches}, pending ${rebuild.pendingMismatches}`);
+    if (ops) {
+      log(`rebuild      : the ledger's rebuildReadModels (apps/ledger/src/ops/rebuild.ts): ${ops.transactions} transactions in ${seconds(ops.elapsedMs)} = ${rebuildPerSecond} tx/s`);
+      log(`               read models after vs before: balances ${ops.balanceMismatches} rows differ, pending ${ops.pendingMismatches}  [this is the RESULT figure]`);
+    } else {
+      log('rebuild      : no ops CLI in apps/ledger/src/ops: the RESULT figure is the bench replay below');
+    }
+    log(`replay       : bench Node-side fold: ${rebuild.rows} stream rows of ${rebuild.clinics} clinics read, folded with toLedgerEvent + evolveSummary`);
+    log(`               and written to fresh tables in ${seconds(rebuild.elapsedMs)} = ${replayPerSecond} tx/s; differences from live: balances ${rebuild.balanceMismatches}, pending ${rebuild.pendingMismatches}`);
     log(`state check  : ${totals.rows[0].deductions} deductions in the stream, total balance ${totals.rows[0].balance} credits`);
     log(`targets      : ≥ 20000 charges/s, ≥ 5× naive, p99 < 50 ms at 1k/s, rebuild ≥ 100000 tx/s`);
     log(`RESULT charges_per_s=${chargesPerSecond} naive_per_s=${naivePerSecond} p50_ms_at_1k=${oneDecimal(p50)} p99_ms_at_1k=${oneDecimal(p99)} rebuild_per_s=${rebuildPerSecond}`);
