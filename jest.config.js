@@ -10,11 +10,11 @@ const path = require('path');
 
 const GLOBAL_ONLY = ['testTimeout', 'maxWorkers'];
 
-const projects = ['apps', 'libs'].flatMap((group) => {
+const projects = ['apps', 'libs', '.'].flatMap((group) => {
   const dir = path.join(__dirname, group);
   if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
+  const names = group === '.' ? ['e2e'] : fs.readdirSync(dir);
+  return names
     .map((name) => path.join(dir, name, 'jest.config.js'))
     .filter((file) => fs.existsSync(file))
     .map((file) => {
