@@ -2,6 +2,8 @@
 // so the suites run the code as it is now.
 import { spawnSync } from 'child_process';
 import * as path from 'path';
+// Global setup runs outside jest's moduleNameMapper, so the alias cannot resolve here.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import postgresGlobalSetup from '../libs/testing/src/jest-global-setup';
 
 export default async function globalSetup(): Promise<void> {

@@ -7,6 +7,8 @@ import * as path from 'path';
 import { ALL_TOPICS } from '@clinic/contracts';
 import { signToken, Role } from '@clinic/auth';
 import { createTestDatabase, createTestTopics, freePort, kafkaBrokers, TestDatabase, testKafka, waitFor } from '@clinic/testing';
+// tools/start is the npm start launcher (not an Nx project); the suites start processes the same way.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { ProcessDefinition, RAZORPAY_SIMULATOR, RunningProcess, SERVICES, startProcess, stopProcess, waitUntilReady } from '../../tools/start/processes';
 
 export type Mode = 'kafka' | 'embedded';
