@@ -108,7 +108,10 @@ export class EventConsumer {
   }
 
   /** Handles one transport batch; exposed for tests and custom transports. */
-  async handleBatch(batch: IncomingMessage[], control: BatchControl = { heartbeat: async () => undefined }): Promise<void> {
+  async handleBatch(batch: IncomingMessage[], transportControl: BatchControl = { heartbeat: async () => undefined }): Promise<void> {
+    // A failed heartbeat (e.g. a rebalance started) must not fail an event: the offset commit will
+    // fail instead and the batch is redelivered, where the inbox turns it into a no-op.
+    const control: BatchControl = { heartbeat: () => transportControl.heartbeat().catch(() => undefined) };
     const decoded: Decoded[] = [];
     const invalid: Array<{ message: IncomingMessage; errors: string[] }> = [];
     for (const message of batch) {
