@@ -16,8 +16,11 @@ export interface CommitSample {
  * NOTIFYs `outbox_<schema>`; Postgres delivers a NOTIFY only when that transaction commits. On each
  * notification (and on a 20 ms fallback timer) the observer asks which of the leads it still
  * waits for now have a charge row, and stamps them with the time taken just before that query:
- * the row was committed at or before then. Lead ids are looked up by id (indexed), not by a
- * position high-water mark, so batches that commit out of order are never missed.
+ * the row was committed at or before then. It reads rows above a position watermark that only
+ * moves past gap-free runs of positions: a batch that commits late (lower positions than one
+ * already seen) leaves a gap, and the watermark waits below it, so no row is missed — and each
+ * query stays small however far the ledger falls behind (looking leads up by id would grow with
+ * the backlog and load the very database being measured).
  */
 export class CommitObserver {
   private readonly client: Client;
@@ -27,6 +30,7 @@ export class CommitObserver {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private failure: unknown = null;
+  private watermark = 0;
 
   constructor(databaseUrl: string, private readonly schema: string) {
     this.client = new Client({ connectionString: databaseUrl, application_name: 'ledger-bench-observer', options: `-c search_path=${schema},public` });
@@ -34,6 +38,9 @@ export class CommitObserver {
 
   async start(): Promise<void> {
     await this.client.connect();
+    // Started while the ledger is idle: everything up to the current end of the stream is settled.
+    const { rows } = await this.client.query<{ position: string }>('SELECT coalesce(max(position), 0)::text AS position FROM credit_transactions');
+    this.watermark = Number(rows[0].position);
     this.client.on('notification', () => this.check());
     await this.client.query(`LISTEN ${outboxChannel(this.schema)}`);
     this.timer = setInterval(() => this.check(), 20);
@@ -68,14 +75,15 @@ export class CommitObserver {
   }
 
   private async lookUp(): Promise<void> {
-    const ids = [...this.waiting.keys()];
     const observedAt = Date.now();
-    const { rows } = await this.client.query<{ lead_id: string; created_ms: number }>(
-      `SELECT lead_id::text AS lead_id, (extract(epoch FROM created_at) * 1000)::float8 AS created_ms
-         FROM credit_transactions WHERE lead_id = ANY($1::uuid[]) AND transaction_type = 'deduction'`,
-      [ids],
+    const { rows } = await this.client.query<{ lead_id: string | null; created_ms: number; position: string }>(
+      `SELECT lead_id::text AS lead_id, (extract(epoch FROM created_at) * 1000)::float8 AS created_ms, position::text AS position
+         FROM credit_transactions WHERE position > $1 ORDER BY position`,
+      [this.watermark],
     );
     for (const row of rows) {
+      if (Number(row.position) === this.watermark + 1) this.watermark++;
+      if (row.lead_id === null) continue;
       const publishedAt = this.waiting.get(row.lead_id);
       if (publishedAt === undefined) continue;
       this.waiting.delete(row.lead_id);
