@@ -29,7 +29,7 @@ export function ledgerService(config: LedgerConfig, options: { consume?: boolean
         service: 'ledger',
         consume: consume ? { groupId: CONSUMER_GROUP, topics: [TOPICS.leads, TOPICS.payments, TOPICS.disputes] } : undefined,
         relayBatchSize: 1000,
-        // Spelled out: EventConsumer spreads options over its defaults, so an undefined value here would disable retries.
+        // Retries of a failing batch, then one event at a time; the one that still fails goes to the DLQ.
         maxAttempts: 3,
         backoffMs: 50,
       }),

@@ -185,6 +185,16 @@ export class CreditAccounts {
         [[...queueClinics]],
       );
 
+    // Group once: a batch can touch thousands of clinics, each with a long queue.
+    const queues = groupBy(queue, (lead) => lead.clinic_id);
+    const keysByType = (type: string, key: (row: KeyRow) => string | null) =>
+      Object.fromEntries(known.filter((row) => row.transaction_type === type).map((row) => [key(row), true as const]));
+    // Payment, dispute and key uniqueness is global: a key seen anywhere is already used.
+    const payments = keysByType('purchase', (row) => row.payment_id);
+    const disputes = keysByType('refund', (row) => row.dispute_id);
+    const adjustments = keysByType('adjustment', (row) => row.idempotency_key);
+    const leadsByClinic = knownLeads(known, commands);
+
     const states = new Map<string, { state: AccountState; lastHash: string; loadedVersion: number; loadedLow: boolean }>();
     for (const row of balances) {
       states.set(row.clinic_id, {
@@ -197,8 +207,8 @@ export class CreditAccounts {
           lifetimeRefunded: row.lifetime_refunded,
           lowBalanceThreshold: row.low_balance_threshold,
           lowBalance: row.low_balance,
-          leads: knownLeads(known, row.clinic_id),
-          pending: queue.filter((lead) => lead.clinic_id === row.clinic_id).map((lead) => ({
+          leads: leadsByClinic.get(row.clinic_id) ?? {},
+          pending: (queues.get(row.clinic_id) ?? []).map((lead) => ({
             leadId: lead.lead_id,
             credits: lead.credits,
             tier: lead.tier as PendingLead['tier'],
@@ -206,10 +216,9 @@ export class CreditAccounts {
             packagePricePaise: lead.package_price_paise,
             waitingSince: lead.waiting_since.toISOString(),
           })),
-          // Payment, dispute and key uniqueness is global: a key seen anywhere is already used.
-          payments: Object.fromEntries(known.filter((k) => k.transaction_type === 'purchase').map((k) => [k.payment_id, true])),
-          disputes: Object.fromEntries(known.filter((k) => k.transaction_type === 'refund').map((k) => [k.dispute_id, true])),
-          adjustments: Object.fromEntries(known.filter((k) => k.transaction_type === 'adjustment').map((k) => [k.idempotency_key, true])),
+          payments,
+          disputes,
+          adjustments,
         },
         lastHash: row.last_hash,
         loadedVersion: row.version,
@@ -281,29 +290,47 @@ export class CreditAccounts {
   }
 }
 
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
 /**
- * What the stream says about the leads a clinic's commands mention. A lead recorded for another
- * clinic counts as settled here (lead ids are globally unique, so such a command is bogus).
+ * What the stream says about the leads each clinic's commands mention. A lead recorded for
+ * another clinic counts as settled there (lead ids are globally unique, so such a command is bogus).
  */
-function knownLeads(rows: KeyRow[], clinicId: string): Record<string, KnownLead> {
-  const leads: Record<string, KnownLead> = {};
+function knownLeads(rows: KeyRow[], commands: AccountCommand[]): Map<string, Record<string, KnownLead>> {
+  const askers = new Map<string, Set<string>>();
+  for (const { clinicId, command } of commands) {
+    if (command.type !== 'ChargeLead' && command.type !== 'RefundLead') continue;
+    if (!askers.has(command.leadId)) askers.set(command.leadId, new Set());
+    askers.get(command.leadId)!.add(clinicId);
+  }
+  const byClinic = new Map<string, Record<string, KnownLead>>();
   const rank = { charged: 3, expired: 2, pending: 1 } as const;
   for (const row of rows) {
     if (!row.lead_id) continue;
-    if (row.clinic_id !== clinicId) {
-      leads[row.lead_id] ??= { status: 'expired' };
-      continue;
-    }
-    const current = leads[row.lead_id];
-    if (row.transaction_type === 'deduction') {
-      leads[row.lead_id] = { status: 'charged', credits: -row.amount, refunded: current?.status === 'charged' ? current.refunded : 0 };
-    } else if (row.transaction_type === 'refund') {
-      const charged = current?.status === 'charged' ? current : { status: 'charged' as const, credits: 0, refunded: 0 };
-      leads[row.lead_id] = { ...charged, refunded: charged.refunded + row.amount };
-    } else {
-      const status = row.transaction_type === 'pending_expired' ? 'expired' : 'pending';
-      if (!current || rank[current.status] < rank[status]) leads[row.lead_id] = { status };
+    for (const clinicId of askers.get(row.lead_id) ?? []) {
+      if (!byClinic.has(clinicId)) byClinic.set(clinicId, {});
+      const leads = byClinic.get(clinicId)!;
+      const current = leads[row.lead_id];
+      if (row.clinic_id !== clinicId) {
+        leads[row.lead_id] = current ?? { status: 'expired' };
+      } else if (row.transaction_type === 'deduction') {
+        leads[row.lead_id] = { status: 'charged', credits: -row.amount, refunded: current?.status === 'charged' ? current.refunded : 0 };
+      } else if (row.transaction_type === 'refund') {
+        const charged = current?.status === 'charged' ? current : { status: 'charged' as const, credits: 0, refunded: 0 };
+        leads[row.lead_id] = { ...charged, refunded: charged.refunded + row.amount };
+      } else {
+        const status = row.transaction_type === 'pending_expired' ? 'expired' : 'pending';
+        if (!current || rank[current.status] < rank[status]) leads[row.lead_id] = { status };
+      }
     }
   }
-  return leads;
+  return byClinic;
 }
