@@ -16,9 +16,17 @@ import { TransactionsModule } from './transactions/transactions.module';
 export const SCHEMA = 'ledger';
 export const CONSUMER_GROUP = 'ledger';
 
+export const CONSUMED_TOPICS = [TOPICS.leads, TOPICS.payments, TOPICS.disputes];
+
+export interface LedgerServiceOptions {
+  /** false: HTTP and the outbox relay only; an object: consume other topics as another group (test isolation on a shared broker). */
+  consume?: boolean | { groupId: string; topics: string[] };
+}
+
 /** Everything that makes up the ledger service; main.ts runs it, tests create it in-process. */
-export function ledgerService(config: LedgerConfig, options: { consume?: boolean } = {}): ServiceDefinition<LedgerConfig> {
+export function ledgerService(config: LedgerConfig, options: LedgerServiceOptions = {}): ServiceDefinition<LedgerConfig> {
   const consume = options.consume ?? true;
+  const subscription = consume === true ? { groupId: CONSUMER_GROUP, topics: CONSUMED_TOPICS } : consume || undefined;
   return {
     config,
     schema: SCHEMA,
@@ -27,7 +35,7 @@ export function ledgerService(config: LedgerConfig, options: { consume?: boolean
     imports: [
       MessagingModule.forRoot({
         service: 'ledger',
-        consume: consume ? { groupId: CONSUMER_GROUP, topics: [TOPICS.leads, TOPICS.payments, TOPICS.disputes] } : undefined,
+        consume: subscription,
         relayBatchSize: 1000,
         // Retries of a failing batch, then one event at a time; the one that still fails goes to the DLQ.
         maxAttempts: 3,

@@ -5,7 +5,7 @@ import { LedgerHarness, balanceOf, outboxTypes, startLedger, streamOf, upstream 
 describe('charging leads (real Postgres)', () => {
   let ledger: LedgerHarness;
   beforeAll(async () => {
-    ledger = await startLedger();
+    ledger = await startLedger({}, { consume: true });
   });
   afterAll(async () => {
     await ledger?.close();
@@ -37,7 +37,22 @@ describe('charging leads (real Postgres)', () => {
     expect(types.filter((type) => type === 'LowBalanceReached')).toHaveLength(1);
   });
 
-  it('does the same through the event bus: a top-up charges the waiting leads oldest first', async () => {
+  it('does the same through the event bus (Kafka when KAFKA_BROKERS is set): 200 leads, each delivered twice', async () => {
+    const clinicId = 'clinic-200-bus';
+    await ledger.publish([upstream.paymentVerified(clinicId, 37 * 100)]);
+    const leads = Array.from({ length: 200 }, () => upstream.leadCreated(clinicId));
+    const deliveries = [...leads, ...leads.map((event, i) => (i % 2 === 0 ? event : { ...event, eventId: randomUUID() }))].sort(() => Math.random() - 0.5);
+    await Promise.all(Array.from({ length: 8 }, (_, i) => ledger.publish(deliveries.slice(i * 50, i * 50 + 50))));
+    await waitFor(async () => (await balanceOf(ledger.db, clinicId))?.version === 201, { description: '201 stream rows', timeoutMs: 30_000 });
+    const stream = await streamOf(ledger.db, clinicId);
+    expect(stream.filter((row) => row.transaction_type === 'deduction')).toHaveLength(37);
+    expect(stream.filter((row) => row.transaction_type === 'charge_declined')).toHaveLength(163);
+    expect(await balanceOf(ledger.db, clinicId)).toMatchObject({ balance: 0, version: 201 });
+    const { rows } = await ledger.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbox WHERE consumer_group LIKE 'ledger-test-%'`);
+    expect(rows[0].n).toBeGreaterThanOrEqual(1 + 300); // every distinct eventId recorded once; redeliveries skipped
+  });
+
+  it('a top-up through the event bus charges the waiting leads oldest first', async () => {
     const clinicId = 'clinic-bus';
     const waiting = [upstream.leadCreated(clinicId), upstream.leadCreated(clinicId, { packagePricePaise: 800_000 }), upstream.leadCreated(clinicId)];
     for (const lead of waiting) await ledger.publish([lead, lead]);

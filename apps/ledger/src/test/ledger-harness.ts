@@ -7,7 +7,7 @@ import { signToken } from '@clinic/auth';
 import { createLogger } from '@clinic/observability';
 import { LedgerEventBatch } from '../account/event-batch';
 import { LedgerConfig } from '../config';
-import { ledgerService } from '../service';
+import { CONSUMED_TOPICS, ledgerService } from '../service';
 
 export interface LedgerHarness {
   svc: ServiceApp;
@@ -15,7 +15,7 @@ export interface LedgerHarness {
   testDb: TestDatabase;
   config: LedgerConfig;
   batch: LedgerEventBatch;
-  /** Publishes events on the service's transport, as the upstream services' relays would. */
+  /** Publishes events on the service's transport (to this harness's topics), as the upstream services' relays would. */
   publish(events: AnyEvent[]): Promise<void>;
   token(role: 'clinic' | 'admin' | 'ops' | 'marketplace', clinicId?: string): string;
   /** Parsed JSON log lines written since start (info and above). */
@@ -23,8 +23,14 @@ export interface LedgerHarness {
   close(): Promise<void>;
 }
 
-/** One ledger service per test file, on a database of its own (embedded transport unless KAFKA_BROKERS is set). */
+/**
+ * One ledger service per test file, on a database of its own (embedded transport unless
+ * KAFKA_BROKERS is set). With `consume`, it consumes topics and a group of its own, so test files
+ * (and other suites) sharing one broker never take each other's events.
+ */
 export async function startLedger(overrides: Partial<LedgerConfig> = {}, options: { consume?: boolean } = {}): Promise<LedgerHarness> {
+  const suffix = randomUUID().slice(0, 8);
+  const topicFor = (topic: string) => `${topic}.test-${suffix}`;
   const testDb = await createTestDatabase('ledger');
   const config: LedgerConfig = {
     ...loadCommonConfig('ledger', 'LEDGER_PORT', 0),
@@ -36,7 +42,8 @@ export async function startLedger(overrides: Partial<LedgerConfig> = {}, options
   };
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger('ledger', process.env.TEST_LOG_LEVEL ?? 'info', { write: (line: string) => void logs.push(JSON.parse(line)) });
-  const svc = await createServiceApp({ ...ledgerService(config, options), logger });
+  const consume = options.consume ? { groupId: `ledger-test-${suffix}`, topics: CONSUMED_TOPICS.map(topicFor) } : false;
+  const svc = await createServiceApp({ ...ledgerService(config, { consume }), logger });
   return {
     svc,
     db: svc.database,
@@ -45,8 +52,8 @@ export async function startLedger(overrides: Partial<LedgerConfig> = {}, options
     batch: svc.app.get(LedgerEventBatch),
     async publish(events) {
       const transport = svc.app.get<Transport>(TRANSPORT);
-      await transport.ensureTopics([...new Set(events.map((event) => topicOf(event.type)))]);
-      await transport.publish(events.map((event) => ({ topic: topicOf(event.type), key: event.clinicId, value: JSON.stringify(event), headers: eventHeaders(event) })));
+      await transport.ensureTopics([...new Set(events.map((event) => topicFor(topicOf(event.type))))]);
+      await transport.publish(events.map((event) => ({ topic: topicFor(topicOf(event.type)), key: event.clinicId, value: JSON.stringify(event), headers: eventHeaders(event) })));
     },
     token: (role, clinicId) => signToken({ role, clinicId }, config.jwtSecret),
     logs,
