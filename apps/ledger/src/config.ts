@@ -5,6 +5,8 @@ export interface LedgerConfig extends CommonConfig {
   lowBalanceThreshold: number;
   /** How long a declined lead may wait for credit before it expires uncharged. */
   pendingWindowHours: number;
+  /** How often waiting leads past the window are expired when no top-up comes (0 or absent = never). */
+  expirySweepSeconds?: number;
 }
 
 export function loadLedgerConfig(): LedgerConfig {
@@ -12,5 +14,6 @@ export function loadLedgerConfig(): LedgerConfig {
     ...loadCommonConfig('ledger', 'LEDGER_PORT', 3002),
     lowBalanceThreshold: env.int('LEDGER_LOW_BALANCE_THRESHOLD', { default: 500, min: 0, max: 1_000_000_000 }),
     pendingWindowHours: env.int('LEDGER_PENDING_WINDOW_HOURS', { default: 168, min: 1, max: 24 * 365 }),
+    expirySweepSeconds: env.int('LEDGER_EXPIRY_SWEEP_SECONDS', { default: 300, min: 0, max: 86_400 }),
   };
 }

@@ -5,6 +5,7 @@ import { AdjustmentsModule } from './adjustments/adjustments.module';
 import { BalanceModule } from './balance/balance.module';
 import { ChargingModule } from './charging/charging.module';
 import { LedgerConfig } from './config';
+import { ExpiryModule } from './expiry/expiry.module';
 import { MIGRATIONS } from './migrations';
 import { PendingLeadsModule } from './pending-leads/pending-leads.module';
 import { PricingModule } from './pricing/pricing.module';
@@ -44,6 +45,7 @@ export function ledgerService(config: LedgerConfig, options: LedgerServiceOption
       ChargingModule,
       TopUpModule,
       RefundsModule,
+      ExpiryModule,
       BalanceModule,
       TransactionsModule,
       PendingLeadsModule,

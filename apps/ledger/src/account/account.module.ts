@@ -5,6 +5,6 @@ import { LedgerEventBatch } from './event-batch';
 /** The ledger's write path, shared by the event handlers and the admin adjustments. */
 @Module({
   providers: [CreditAccounts, LedgerEventBatch, { provide: LEDGER_CLOCK, useValue: () => new Date() }],
-  exports: [CreditAccounts, LedgerEventBatch],
+  exports: [CreditAccounts, LedgerEventBatch, LEDGER_CLOCK],
 })
 export class AccountModule {}

@@ -38,6 +38,7 @@ export async function startLedger(overrides: Partial<LedgerConfig> = {}, options
     logLevel: 'silent',
     lowBalanceThreshold: 500,
     pendingWindowHours: 168,
+    expirySweepSeconds: 0,
     ...overrides,
   };
   const logs: Array<Record<string, unknown>> = [];
