@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AccountState, LedgerCommand, decide, emptySummary, evolveSummary, fold, initialAccount, CommandRejected } from './account';
+import { AccountState, LedgerCommand, decide, emptySummary, evolveSummary, fold, initialAccount, run as runCommand, CommandRejected } from './account';
 import { LedgerEvent, isRecorded } from './events';
 
 const DAY = 24 * 3600_000;
@@ -38,8 +38,16 @@ function run(steps: Array<[LedgerCommand, number]>, threshold: number) {
   for (const [cmd, hours] of steps) {
     clock += hours * 3600_000;
     try {
-      const decided = decide(cmd, state, { now: new Date(clock).toISOString(), newId: () => `t${++ids}` });
-      state = fold(state, decided);
+      const base = (ids += 1000);
+      const context = () => {
+        let next = base;
+        return { now: new Date(clock).toISOString(), newId: () => `t${++next}` };
+      };
+      const decided = decide(cmd, state, context());
+      const folded = fold(state, decided);
+      // run() hands back the state its events lead to, without folding twice: the same state.
+      expect(runCommand(cmd, state, context())).toEqual({ events: decided, state: folded });
+      state = folded;
       events.push(...decided);
     } catch (error) {
       if (!(error instanceof CommandRejected)) throw error;

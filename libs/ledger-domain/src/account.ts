@@ -232,10 +232,20 @@ function chargeWaitingLeads(recorder: Recorder): void {
  * for a command already applied), or a CommandRejected. Never lets the balance go below zero.
  */
 export function decide(command: LedgerCommand, state: AccountState, context: DecideContext): LedgerEvent[] {
+  return run(command, state, context).events;
+}
+
+/** decide, plus the state after its events (= fold(state, events)), without folding them twice. */
+export function run(command: LedgerCommand, state: AccountState, context: DecideContext): { events: LedgerEvent[]; state: AccountState } {
   const recorder = new Recorder(state, context);
+  decideInto(recorder, command, state, context);
+  return { events: recorder.events, state: recorder.state };
+}
+
+function decideInto(recorder: Recorder, command: LedgerCommand, state: AccountState, context: DecideContext): void {
   switch (command.type) {
     case 'ChargeLead': {
-      if (state.leads[command.leadId]) return []; // charged, waiting or expired already: a redelivery
+      if (state.leads[command.leadId]) return; // charged, waiting or expired already: a redelivery
       const price = priceLead(command.packagePricePaise);
       if (state.balance >= price.credits) {
         recorder.record<CreditsDeducted>({
@@ -260,7 +270,7 @@ export function decide(command: LedgerCommand, state: AccountState, context: Dec
       break;
     }
     case 'PurchaseCredits': {
-      if (state.payments[command.paymentId]) return [];
+      if (state.payments[command.paymentId]) return;
       assertPositiveInteger(command.credits, 'credits');
       recorder.record<CreditsPurchased>({
         type: 'CreditsPurchased',
@@ -274,17 +284,17 @@ export function decide(command: LedgerCommand, state: AccountState, context: Dec
       break;
     }
     case 'RefundLead': {
-      if (state.disputes[command.disputeId]) return [];
+      if (state.disputes[command.disputeId]) return;
       assertPositiveInteger(command.refundAmount, 'refundAmount');
       const lead = state.leads[command.leadId];
       const refundable = lead?.status === 'charged' ? lead.credits - lead.refunded : 0;
       const credits = Math.min(command.refundAmount, refundable);
-      if (credits <= 0) return []; // nothing left to give back for this lead
+      if (credits <= 0) return; // nothing left to give back for this lead
       recorder.record<CreditsRefunded>({ type: 'CreditsRefunded', amount: credits, leadId: command.leadId, disputeId: command.disputeId });
       break;
     }
     case 'AdjustBalance': {
-      if (state.adjustments[command.idempotencyKey]) return [];
+      if (state.adjustments[command.idempotencyKey]) return;
       if (!Number.isSafeInteger(command.amount) || command.amount === 0) {
         throw new CommandRejected('invalid_amount', 'amount must be a non-zero integer number of credits');
       }
@@ -307,7 +317,6 @@ export function decide(command: LedgerCommand, state: AccountState, context: Dec
       expireStale(recorder, command.pendingWindowMs, context.now);
       break;
   }
-  return recorder.events;
 }
 
 function assertPositiveInteger(value: number, field: string): void {

@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AnyEvent, createEvent } from '@clinic/contracts';
 import {
-  AccountState, CommandRejected, KnownLead, LedgerCommand, LedgerEvent, PendingLead, decide, evolve, isRecorded,
+  AccountState, CommandRejected, KnownLead, LedgerCommand, LedgerEvent, PendingLead, isRecorded, pendingLeadOf, run,
   toIntegrationMessage,
 } from '@clinic/ledger-domain';
 import { appendToOutbox } from '@clinic/messaging';
@@ -98,7 +98,7 @@ export class CreditAccounts {
       const loaded = states.get(item.clinicId)!;
       let events: LedgerEvent[];
       try {
-        events = decide(item.command, loaded.state, context);
+        ({ events, state: loaded.state } = run(item.command, loaded.state, context));
       } catch (error) {
         if (!(error instanceof CommandRejected)) throw error;
         outcomes.push({ events: [], rejected: error });
@@ -106,13 +106,12 @@ export class CreditAccounts {
       }
       outcomes.push({ events });
       for (const event of events) {
-        loaded.state = evolve(loaded.state, event);
         outbox.push(this.integrationEvent(event, item));
         if (!isRecorded(event)) continue;
         const row = toStreamRow(event, lastHash.get(item.clinicId)!, item.provenance);
         lastHash.set(item.clinicId, row.hash);
         rows.push(row);
-        if (event.type === 'LeadChargeDeclined') declined.push({ row, lead: loaded.state.pending[loaded.state.pending.length - 1] });
+        if (event.type === 'LeadChargeDeclined') declined.push({ row, lead: pendingLeadOf(event) });
         if (event.type === 'CreditsDeducted' || event.type === 'PendingLeadExpired') leftQueue.push(event.leadId);
       }
     }
