@@ -7,6 +7,9 @@ import { ChargingModule } from './charging/charging.module';
 import { LedgerConfig } from './config';
 import { ExpiryModule } from './expiry/expiry.module';
 import { MIGRATIONS } from './migrations';
+import { SCHEMA } from './schema';
+
+export { SCHEMA };
 import { PendingLeadsModule } from './pending-leads/pending-leads.module';
 import { PricingModule } from './pricing/pricing.module';
 import { RefundsModule } from './refunds/refunds.module';
@@ -14,7 +17,6 @@ import { ThresholdsModule } from './thresholds/thresholds.module';
 import { TopUpModule } from './top-up/top-up.module';
 import { TransactionsModule } from './transactions/transactions.module';
 
-export const SCHEMA = 'ledger';
 export const CONSUMER_GROUP = 'ledger';
 
 export const CONSUMED_TOPICS = [TOPICS.leads, TOPICS.payments, TOPICS.disputes];

@@ -1,6 +1,6 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Database, env, loadConfigOrExit, resolveDatabase } from '@clinic/platform';
-import { SCHEMA } from '../service';
+import { SCHEMA } from '../schema';
 import { ProgressSink, rebuildReadModels } from './rebuild';
 import { verifyLedger } from './verify';
 

@@ -1,3 +1,5 @@
+import { execFile } from 'child_process';
+import * as path from 'path';
 import { Client } from 'pg';
 import { LedgerHarness, startLedger, upstream } from '../test/ledger-harness';
 import { runCli } from './cli';
@@ -41,6 +43,17 @@ describe('the stream is append-only and verify finds tampering (real Postgres)',
     const { code, out } = await verify();
     expect(out).toMatch(/verify: 7 transactions in 2 clinics: OK/);
     expect(code).toBe(0);
+  });
+
+  it('runs as a command (tsx apps/ledger/src/ops/cli.ts verify): exit 0 and the report on stdout', async () => {
+    const root = path.resolve(__dirname, '../../../..');
+    const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(path.join(root, 'node_modules/.bin/tsx'), ['apps/ledger/src/ops/cli.ts', 'verify'], { cwd: root, env: { ...process.env, DATABASE_URL: ledger.testDb.url } }, (error, stdout) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
+      );
+    });
+    expect(result.stdout).toMatch(/verify: 7 transactions in 2 clinics: OK/);
+    expect(result.code).toBe(0);
   });
 
   it('verify reports a row changed behind the trigger\'s back, with a non-zero exit code', async () => {

@@ -1,0 +1,2 @@
+/** The Postgres schema the ledger owns (first on its search_path). */
+export const SCHEMA = 'ledger';
