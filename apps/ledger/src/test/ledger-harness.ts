@@ -41,6 +41,9 @@ export async function startLedger(overrides: Partial<LedgerConfig> = {}, options
     expirySweepSeconds: 0,
     ...overrides,
   };
+  // Only a test that exercises the bus talks to a (shared) broker; the others keep their relay's
+  // events in their own database instead of pouring them into the real ledger.v1.
+  if (!options.consume) config.kafkaBrokers = undefined;
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger('ledger', process.env.TEST_LOG_LEVEL ?? 'info', { write: (line: string) => void logs.push(JSON.parse(line)) });
   const consume = options.consume ? { groupId: `ledger-test-${suffix}`, topics: CONSUMED_TOPICS.map(topicFor) } : false;
