@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ALL_TOPICS } from '@clinic/contracts';
 import { signToken, Role } from '@clinic/auth';
-import { createTestDatabase, createTestTopics, freePort, kafkaBrokers, TestDatabase, testKafka, waitFor } from '@clinic/testing';
+import { createTestDatabase, freePort, kafkaBrokers, startGroupsAtTheEnd, TestDatabase, waitFor } from '@clinic/testing';
 // tools/start is the npm start launcher (not an Nx project); the suites start processes the same way.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { ProcessDefinition, RAZORPAY_SIMULATOR, RunningProcess, SERVICES, startProcess, stopProcess, waitUntilReady } from '../../tools/start/processes';
@@ -54,7 +54,7 @@ export async function startSystem(mode: Mode): Promise<System> {
     const run = path.basename(logDir).replace(/[^A-Za-z0-9._-]/g, '-');
     const groups = { LEAD_INTAKE_CONSUMER_GROUP: `${run}-lead-intake`, LEDGER_CONSUMER_GROUP: `${run}-ledger`, DISPUTES_CONSUMER_GROUP: `${run}-disputes` };
     Object.assign(env, groups);
-    await startGroupsAtTheEnd(Object.values(groups), brokers);
+    await startGroupsAtTheEnd(Object.values(groups), [...ALL_TOPICS], { partitions: 6, brokers });
   }
 
   const running = new Map<string, RunningProcess>();
@@ -114,23 +114,6 @@ export async function startSystem(mode: Mode): Promise<System> {
     throw error;
   }
   return system;
-}
-
-async function startGroupsAtTheEnd(groups: string[], brokers: string[]): Promise<void> {
-  const topics = [...ALL_TOPICS];
-  await createTestTopics(topics, { partitions: 6, brokers });
-  const admin = testKafka('e2e-admin', brokers).admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      for (const groupId of groups) {
-        await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
-      }
-    }
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** A small HTTP client: JSON in and out, a bearer token, the status kept. */

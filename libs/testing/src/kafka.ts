@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { waitFor } from './wait-for';
 
 /**
  * Where a Kafka test's broker comes from. `npm test` (tools/test/run-tests.mjs) resolves it once
@@ -84,6 +85,29 @@ export async function deleteTestTopics(topics: string[], brokers: string[] = kaf
     const existing = new Set(await admin.listTopics());
     const present = topics.filter((topic) => existing.has(topic));
     if (present.length > 0) await admin.deleteTopics({ topics: present });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Starts consumer groups at the topics' current end, so a group of this run does not replay
+ * every earlier run's events on a shared broker (creating the topics first). Explicit end offsets:
+ * kafkajs' resetOffsets commits the -1 sentinel, which a group then reads as "from the beginning".
+ * Right after topics are created their leaders may not be known yet (NOT_LEADER): retried.
+ */
+export async function startGroupsAtTheEnd(groupIds: string[], topics: string[], options: { partitions?: number; brokers?: string[] } = {}): Promise<void> {
+  const brokers = options.brokers ?? kafkaBrokers();
+  await createTestTopics(topics, { partitions: options.partitions, brokers });
+  const admin = testKafka('test-group-admin', brokers).admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const ends = await waitFor(() => admin.fetchTopicOffsets(topic), { timeoutMs: 30_000, intervalMs: 200, description: `the end offsets of ${topic}` });
+      for (const groupId of groupIds) {
+        await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+      }
+    }
   } finally {
     await admin.disconnect();
   }

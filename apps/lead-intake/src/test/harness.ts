@@ -5,7 +5,7 @@ import { AnyEvent, TOPICS } from '@clinic/contracts';
 import { appendToOutbox } from '@clinic/messaging';
 import { createLogger } from '@clinic/observability';
 import { createServiceApp, loadCommonConfig, ServiceApp } from '@clinic/platform';
-import { createTestDatabase, createTestTopics, kafkaConfigured, TestDatabase, testKafka } from '@clinic/testing';
+import { createTestDatabase, kafkaConfigured, startGroupsAtTheEnd, TestDatabase } from '@clinic/testing';
 import { LeadIntakeSettings } from '../config';
 import { leadIntakeService } from '../service';
 
@@ -61,19 +61,7 @@ export async function startLeadIntake(settings: Partial<LeadIntakeSettings> = {}
  */
 async function startGroupAtTheEnd(groupId: string, partitions: number): Promise<void> {
   if (!kafkaConfigured()) return;
-  const topics = [TOPICS.marketplaceLeads, TOPICS.ledger];
-  await createTestTopics(topics, { partitions });
-  const admin = testKafka('lead-intake-test-admin').admin();
-  await admin.connect();
-  try {
-    // Explicit end offsets: kafkajs' resetOffsets commits the -1 sentinel, which means "from the beginning" here.
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  await startGroupsAtTheEnd([groupId], [TOPICS.marketplaceLeads, TOPICS.ledger], { partitions });
 }
 
 let ipCounter = 0;
