@@ -9,7 +9,7 @@ import { appendToOutbox } from '@clinic/messaging';
 import { AppLogger, withCorrelation } from '@clinic/observability';
 import { LOGGER, SERVICE_CONFIG, SqlClient } from '@clinic/platform';
 import { LedgerConfig } from '../config';
-import { GENESIS_HASH, Provenance, StreamRow, insertStreamRows, toStreamRow } from './stream-row';
+import { GENESIS_HASH, Provenance, StreamRow, insertStreamRows, toStreamRow, ClinicBalanceRow } from './stream-row';
 
 /** The clock the ledger stamps events with; tests inject their own. */
 export const LEDGER_CLOCK = Symbol('LEDGER_CLOCK');
@@ -27,17 +27,7 @@ export interface CommandOutcome {
   rejected?: CommandRejected;
 }
 
-interface BalanceRow {
-  clinic_id: string;
-  balance: number;
-  version: number;
-  lifetime_purchased: number;
-  lifetime_spent: number;
-  lifetime_refunded: number;
-  low_balance_threshold: number;
-  low_balance: boolean;
-  last_hash: string;
-}
+type BalanceRow = ClinicBalanceRow;
 
 interface KeyRow {
   clinic_id: string;

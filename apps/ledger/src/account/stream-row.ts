@@ -164,3 +164,16 @@ export async function insertStreamRows(tx: { query(text: string, params?: unknow
     [JSON.stringify(rows)],
   );
 }
+
+/** A row of the `clinic_balances` read model, as Postgres returns it. */
+export interface ClinicBalanceRow {
+  clinic_id: string;
+  balance: number;
+  version: number;
+  lifetime_purchased: number;
+  lifetime_spent: number;
+  lifetime_refunded: number;
+  low_balance_threshold: number;
+  low_balance: boolean;
+  last_hash: string;
+}

@@ -1,16 +1,8 @@
 import { SqlClient } from '@clinic/platform';
 import { BalanceView } from './balance.dto';
+import { ClinicBalanceRow } from '../account/stream-row';
 
-interface BalanceRow {
-  clinic_id: string;
-  balance: number;
-  version: number;
-  lifetime_purchased: number;
-  lifetime_spent: number;
-  lifetime_refunded: number;
-  low_balance_threshold: number;
-  low_balance: boolean;
-}
+type BalanceRow = Omit<ClinicBalanceRow, 'last_hash'>;
 
 /** The live balance read model; a clinic with no row yet has nothing: zero, at the default threshold. */
 export async function currentBalance(db: SqlClient, clinicId: string, defaultThreshold: number): Promise<BalanceView> {

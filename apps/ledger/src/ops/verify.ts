@@ -1,5 +1,5 @@
 import { Database } from '@clinic/platform';
-import { GENESIS_HASH, StreamRow, hashRow } from '../account/stream-row';
+import { GENESIS_HASH, StreamRow, hashRow, ClinicBalanceRow } from '../account/stream-row';
 import { ClinicProjection, applyRow, lowBalanceOf, startProjection } from './projection';
 import { ProgressSink } from './rebuild';
 import { countStream, readStream } from './stream-reader';
@@ -11,17 +11,7 @@ export interface VerifyReport {
   problems: string[];
 }
 
-interface BalanceRow {
-  clinic_id: string;
-  balance: number;
-  version: number;
-  lifetime_purchased: number;
-  lifetime_spent: number;
-  lifetime_refunded: number;
-  low_balance_threshold: number;
-  low_balance: boolean;
-  last_hash: string;
-}
+type BalanceRow = ClinicBalanceRow;
 
 /**
  * Checks, for every clinic: versions gap-free from 1; each balance_after = previous + amount;
