@@ -9,7 +9,7 @@
 // PostgreSQL: DATABASE_URL, else ONE embedded PostgreSQL for the whole run (jest's global setup
 // then sees DATABASE_URL and does not start its own).
 // Kafka: KAFKA_BROKERS (checked to answer), else Testcontainers when a Docker engine answers
-// (`docker info`) and @testcontainers/kafka is installed, else the local broker from Maven Central
+// (`docker info`) (via @testcontainers/kafka), else the local broker from Maven Central
 // jars (tools/kafka/kafka.mjs; stopped at the end only if this run started it). With none of these
 // possible it fails saying what to install.
 // Always cleans up (also on SIGINT/SIGTERM) and exits with the tests' exit code.
@@ -112,7 +112,7 @@ function dockerAnswers() {
 async function startTestcontainersKafka() {
   let module;
   try {
-    // Reached only when a Docker engine answers; the package is optional (not a dependency yet).
+    // Reached only when a Docker engine answers (none does on our CI machines, so this path is untested there).
     module = await import('@testcontainers/kafka');
     keepOnlyOurSignalHandlers();
   } catch {
