@@ -7,6 +7,8 @@ export interface LedgerConfig extends CommonConfig {
   pendingWindowHours: number;
   /** How often waiting leads past the window are expired when no top-up comes (0 or absent = never). */
   expirySweepSeconds?: number;
+  /** Kafka consumer group / embedded-log reader of the ledger (one per deployment). */
+  consumerGroup?: string;
 }
 
 export function loadLedgerConfig(): LedgerConfig {
@@ -15,5 +17,6 @@ export function loadLedgerConfig(): LedgerConfig {
     lowBalanceThreshold: env.int('LEDGER_LOW_BALANCE_THRESHOLD', { default: 500, min: 0, max: 1_000_000_000 }),
     pendingWindowHours: env.int('LEDGER_PENDING_WINDOW_HOURS', { default: 168, min: 1, max: 24 * 365 }),
     expirySweepSeconds: env.int('LEDGER_EXPIRY_SWEEP_SECONDS', { default: 300, min: 0, max: 86_400 }),
+    consumerGroup: env.string('LEDGER_CONSUMER_GROUP', { default: 'ledger', pattern: /^[A-Za-z0-9._-]{1,100}$/ }),
   };
 }

@@ -29,7 +29,7 @@ export interface LedgerServiceOptions {
 /** Everything that makes up the ledger service; main.ts runs it, tests create it in-process. */
 export function ledgerService(config: LedgerConfig, options: LedgerServiceOptions = {}): ServiceDefinition<LedgerConfig> {
   const consume = options.consume ?? true;
-  const subscription = consume === true ? { groupId: CONSUMER_GROUP, topics: CONSUMED_TOPICS } : consume || undefined;
+  const subscription = consume === true ? { groupId: config.consumerGroup ?? CONSUMER_GROUP, topics: CONSUMED_TOPICS } : consume || undefined;
   return {
     config,
     schema: SCHEMA,
