@@ -1,5 +1,5 @@
 import { env, loadConfigOrExit } from '@clinic/platform';
-import { DEV_RAZORPAY_CREDENTIALS, startRazorpaySimulator } from './simulator';
+import { DEV_RAZORPAY_CREDENTIALS, startRazorpaySimulator } from '@clinic/razorpay-simulator';
 
 // Standalone simulator for the embedded dev stack; shares the payments service's dev credentials.
 const options = loadConfigOrExit(() => ({

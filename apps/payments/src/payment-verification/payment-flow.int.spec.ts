@@ -5,9 +5,7 @@ import { signToken } from '@clinic/auth';
 import { createLogger } from '@clinic/observability';
 import { createServiceApp, loadCommonConfig, ServiceApp } from '@clinic/platform';
 import { createTestDatabase, TestDatabase, waitFor } from '@clinic/testing';
-// The simulator is test infrastructure for this service; it is its own app so it also runs standalone.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { RunningRazorpaySimulator, startRazorpaySimulator } from '../../../razorpay-simulator/src';
+import { RunningRazorpaySimulator, startRazorpaySimulator } from '@clinic/razorpay-simulator';
 import { loadCreditCatalog, PaymentsConfig } from '../config';
 import { paymentsService } from '../service';
 

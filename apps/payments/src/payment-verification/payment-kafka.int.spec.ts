@@ -5,8 +5,7 @@ import { signToken } from '@clinic/auth';
 import { TOPICS } from '@clinic/contracts';
 import { createServiceApp, loadCommonConfig, ServiceApp } from '@clinic/platform';
 import { createTestDatabase, kafkaBrokers, TestDatabase, testKafka, waitFor } from '@clinic/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { RunningRazorpaySimulator, startRazorpaySimulator } from '../../../razorpay-simulator/src';
+import { RunningRazorpaySimulator, startRazorpaySimulator } from '@clinic/razorpay-simulator';
 import { loadCreditCatalog, PaymentsConfig } from '../config';
 import { paymentsService } from '../service';
 

@@ -1,8 +1,7 @@
 import { BadGatewayException } from '@nestjs/common';
 import { createLogger } from '@clinic/observability';
 import { freePort } from '@clinic/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { RunningRazorpaySimulator, startRazorpaySimulator } from '../../../razorpay-simulator/src';
+import { RunningRazorpaySimulator, startRazorpaySimulator } from '@clinic/razorpay-simulator';
 import type { PaymentsConfig } from '../config';
 import { RazorpayGateway } from './razorpay-gateway';
 
