@@ -10,6 +10,13 @@ export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString
 let phoneCounter = 0;
 const newPhone = () => `+919${String(Date.now() % 1_000_000).padStart(6, '0')}${String(phoneCounter++ % 1000).padStart(3, '0')}`;
 
+/** What Razorpay Checkout hands the browser's success handler (and /verify-payment takes). */
+export interface Checkout {
+  razorpay_order_id: string;
+  razorpay_payment_id: string;
+  razorpay_signature: string;
+}
+
 export class Actors {
   readonly clinic: string;
   readonly admin: string;
@@ -22,16 +29,21 @@ export class Actors {
 
   /** Create order → the simulator pays it (checkout) → verify: the ledger credits it. */
   async topUp(rupees: number): Promise<{ orderId: string; paymentId: string; credits: number }> {
-    const payments = this.system.url('payments');
-    const order = await expectStatus(201, 'POST', `${payments}/create-razorpay-order`, this.clinic, { customAmountPaise: rupees * 100 });
-    const checkout = await expectStatus(200, 'POST', `${this.system.url('razorpay-simulator')}/_sim/orders/${order.orderId}/pay`, undefined, {});
-    const verified = await expectStatus(200, 'POST', `${payments}/verify-payment`, this.clinic, {
-      razorpay_order_id: checkout.razorpay_order_id,
-      razorpay_payment_id: checkout.razorpay_payment_id,
-      razorpay_signature: checkout.razorpay_signature,
-    });
+    const order = await this.createOrder(rupees);
+    const checkout = await this.pay(order.orderId);
+    const verified = await expectStatus(200, 'POST', `${this.system.url('payments')}/verify-payment`, this.clinic, checkout);
     expect(verified).toMatchObject({ status: 'verified', orderId: order.orderId, credits: order.credits });
     return { orderId: order.orderId, paymentId: checkout.razorpay_payment_id, credits: order.credits };
+  }
+
+  /** A custom-amount order (₹1 = 1 credit): what Checkout needs, and the credits it will buy. */
+  createOrder(rupees: number): Promise<{ orderId: string; credits: number; amount: number; currency: string }> {
+    return expectStatus(201, 'POST', `${this.system.url('payments')}/create-razorpay-order`, this.clinic, { customAmountPaise: rupees * 100 });
+  }
+
+  /** The simulator plays the customer completing Checkout: the handler's signed response. */
+  pay(orderId: string): Promise<Checkout> {
+    return expectStatus(200, 'POST', `${this.system.url('razorpay-simulator')}/_sim/orders/${orderId}/pay`, undefined, {});
   }
 
   async putPackage(packageId: string, rupees: number): Promise<void> {

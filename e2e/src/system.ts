@@ -25,6 +25,8 @@ export interface System {
   restart(service: ServiceName): Promise<void>;
   /** The last lines a process wrote, for failure messages. */
   logsOf(service: ServiceName): string;
+  /** The `msg` of every JSON log line a process wrote so far (e.g. to count "Payment verified" lines). */
+  logMessages(service: ServiceName): string[];
   stop(): Promise<void>;
 }
 
@@ -74,6 +76,18 @@ export async function startSystem(mode: Mode): Promise<System> {
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
     return `${file}:\n${lines.slice(-40).join('\n')}`;
   };
+  const logMessages = (name: string): string[] => {
+    const file = logFiles.get(name);
+    if (!file || !fs.existsSync(file)) return [];
+    return fs.readFileSync(file, 'utf8').split('\n').flatMap((line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: unknown };
+        return typeof entry.msg === 'string' ? [entry.msg] : [];
+      } catch {
+        return [];
+      }
+    });
+  };
   const ready = async (child: RunningProcess) => {
     try {
       await waitUntilReady(child, 90_000);
@@ -97,6 +111,7 @@ export async function startSystem(mode: Mode): Promise<System> {
       await ready(start(definition));
     },
     logsOf,
+    logMessages,
     async stop() {
       await Promise.all([...running.values()].map((child) => stopProcess(child)));
       await db.drop();
