@@ -48,6 +48,22 @@ describe('EventConsumer (real Postgres, in-memory transport)', () => {
     ({ transport, consumer: new EventConsumer({ db, transport, groupId: 'g', topics: ['leads.v1'], handle, logger: quietLogger, backoffMs: 5 }) });
   const effects = async () => (await db.query<{ seq: number }>('SELECT seq FROM effects ORDER BY id')).rows.map((row) => row.seq);
 
+  it('applies a large transport batch in transactions of at most maxEventsPerTransaction events, in order', async () => {
+    const transport = memoryTransport();
+    const txids = new Set<string>();
+    const capped = new EventConsumer({
+      db, transport, groupId: 'g', topics: ['leads.v1'], logger: quietLogger, maxEventsPerTransaction: 2,
+      handle: async (event, ctx) => {
+        txids.add((await ctx.tx.query<{ id: string }>('SELECT pg_current_xact_id()::text AS id')).rows[0].id);
+        await recordEffect(ctx.tx, event, 'test');
+      },
+    });
+    await capped.handleBatch([1, 2, 3, 4, 5].map((seq) => message(leadEvent('c1', seq))));
+    expect(await effects()).toEqual([1, 2, 3, 4, 5]);
+    expect(txids.size).toBe(3);
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox')).rows[0].n).toBe(5);
+  });
+
   it('retries a transient failure and applies the event once, without a DLQ entry', async () => {
     let calls = 0;
     const { consumer: c, transport } = consumer(async (event, ctx) => {

@@ -36,6 +36,11 @@ export interface EventConsumerOptions {
   maxAttempts?: number;
   /** First retry delay, doubled each attempt (default 50 ms). */
   backoffMs?: number;
+  /**
+   * Events per transaction (default 250): a larger transport batch is applied in consecutive
+   * transactions of at most this many, so no event waits behind a huge transaction.
+   */
+  maxEventsPerTransaction?: number;
   logger?: MessagingLogger;
   metrics?: MessagingMetrics;
   /** Wraps each handler call, e.g. to carry the event's correlationId into log lines. */
@@ -79,13 +84,18 @@ const MAX_HEADER = 2000;
  * dead-lettered: the batch is left uncommitted and delivered again.
  */
 export class EventConsumer {
-  private readonly options: Required<Pick<EventConsumerOptions, 'maxAttempts' | 'backoffMs'>> & EventConsumerOptions;
+  private readonly options: Required<Pick<EventConsumerOptions, 'maxAttempts' | 'backoffMs' | 'maxEventsPerTransaction'>> & EventConsumerOptions;
   private readonly logger: MessagingLogger;
   private readonly metrics: MessagingMetrics;
   private subscription: Subscription | null = null;
 
   constructor(options: EventConsumerOptions) {
-    this.options = { ...options, maxAttempts: Math.max(1, options.maxAttempts ?? 3), backoffMs: options.backoffMs ?? 50 };
+    this.options = {
+      ...options,
+      maxAttempts: Math.max(1, options.maxAttempts ?? 3),
+      backoffMs: options.backoffMs ?? 50,
+      maxEventsPerTransaction: Math.max(1, options.maxEventsPerTransaction ?? 250),
+    };
     this.logger = options.logger ?? stderrLogger;
     this.metrics = options.metrics ?? {};
   }
@@ -107,11 +117,20 @@ export class EventConsumer {
     await subscription?.stop();
   }
 
-  /** Handles one transport batch; exposed for tests and custom transports. */
+  /** Handles one transport batch, in transactions of at most `maxEventsPerTransaction` events; exposed for tests and custom transports. */
   async handleBatch(batch: IncomingMessage[], transportControl: BatchControl = { heartbeat: async () => undefined }): Promise<void> {
     // A failed heartbeat (e.g. a rebalance started) must not fail an event: the offset commit will
     // fail instead and the batch is redelivered, where the inbox turns it into a no-op.
     const control: BatchControl = { heartbeat: () => transportControl.heartbeat().catch(() => undefined) };
+    const size = this.options.maxEventsPerTransaction;
+    if (batch.length <= size) return this.handleChunk(batch, control);
+    for (let start = 0; start < batch.length; start += size) {
+      await this.handleChunk(batch.slice(start, start + size), control);
+      await control.heartbeat();
+    }
+  }
+
+  private async handleChunk(batch: IncomingMessage[], control: BatchControl): Promise<void> {
     const decoded: Decoded[] = [];
     const invalid: Array<{ message: IncomingMessage; errors: string[] }> = [];
     for (const message of batch) {

@@ -1,5 +1,5 @@
 export { messagingTablesSql, outboxChannel } from './schema';
-export { appendToOutbox, OutboxRelay } from './outbox';
+export { appendToOutbox, outboxInsertSql, outboxRowsParam, OutboxRelay } from './outbox';
 export type { OutboxRelayOptions, AppendOptions } from './outbox';
 export { createTransport } from './create-transport';
 export { KafkaTransport } from './kafka-transport';

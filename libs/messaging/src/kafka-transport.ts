@@ -31,11 +31,22 @@ export class KafkaTransport implements Transport {
   private closed = false;
   private readonly sessionTimeout: number;
   private readonly heartbeatInterval: number;
+  private readonly concurrency: number;
+  private readonly maxWaitTimeInMs: number;
+  private readonly maxBytesPerPartition: number;
 
   constructor(config: TransportConfig & { kafkaBrokers: string[] }) {
     this.sessionTimeout = config.kafkaConsumer?.sessionTimeoutMs ?? 30_000;
     this.heartbeatInterval = config.kafkaConsumer?.heartbeatIntervalMs ?? 3000;
     this.partitions = config.partitions ?? 6;
+    // One clinic's events share a partition, so partitions are independent: take them all at once,
+    // letting Node prepare one batch while Postgres commits another.
+    this.concurrency = config.kafkaConsumer?.partitionsConsumedConcurrently ?? this.partitions;
+    // The broker answers a fetch as soon as data arrives; the wait only bounds an idle poll.
+    this.maxWaitTimeInMs = config.kafkaConsumer?.maxWaitTimeInMs ?? 20;
+    // ~500 events of a typical size per partition and fetch: enough to amortise a transaction,
+    // small enough that a fetch is handled in tens of milliseconds.
+    this.maxBytesPerPartition = config.kafkaConsumer?.maxBytesPerPartition ?? 256 * 1024;
     this.logger = config.logger ?? stderrLogger;
     const logger = this.logger;
     this.kafka = new Kafka({
@@ -118,7 +129,9 @@ export class KafkaTransport implements Transport {
       allowAutoTopicCreation: false,
       sessionTimeout: this.sessionTimeout,
       heartbeatInterval: this.heartbeatInterval,
-      maxWaitTimeInMs: 250,
+      maxWaitTimeInMs: this.maxWaitTimeInMs,
+      maxBytesPerPartition: this.maxBytesPerPartition,
+      minBytes: 1,
       retry: { initialRetryTime: 100, retries: 8 },
     });
     this.consumers.add(consumer);
@@ -127,7 +140,7 @@ export class KafkaTransport implements Transport {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 3,
+      partitionsConsumedConcurrently: this.concurrency,
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
         if (batch.messages.length === 0 || !isRunning() || isStale()) return;
         const messages: IncomingMessage[] = batch.messages.map((message) => ({

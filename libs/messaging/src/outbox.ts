@@ -10,26 +10,38 @@ export interface AppendOptions {
   topic?: string;
 }
 
+/** The outbox rows of `events` as one JSON parameter for `outboxInsertSql`. */
+export function outboxRowsParam(events: AnyEvent[] | Event[], options: AppendOptions = {}): string {
+  return JSON.stringify(
+    (events as AnyEvent[]).map((event) => ({
+      event_id: event.eventId,
+      topic: options.topic ?? topicOf(event.type),
+      key: event.clinicId,
+      payload: event,
+      headers: { ...eventHeaders(event), 'content-type': 'application/json' },
+    })),
+  );
+}
+
+/**
+ * The INSERT that `appendToOutbox` runs, reading its rows from the jsonb parameter `param`
+ * (e.g. `$5`, filled with `outboxRowsParam(events)`): for a caller that folds the outbox write
+ * into a statement of its own (a data-modifying CTE) to save a round trip.
+ */
+export function outboxInsertSql(param: string): string {
+  return `INSERT INTO outbox (event_id, topic, key, payload, headers)
+     SELECT event_id, topic, key, payload, headers
+       FROM jsonb_to_recordset(${param}::jsonb) AS r(event_id uuid, topic text, key text, payload jsonb, headers jsonb)
+     ON CONFLICT (event_id) DO NOTHING`;
+}
+
 /**
  * Writes events to the outbox. Call it with the transaction that makes the state change, so
  * both commit or neither does. Re-appending an eventId already there is a no-op.
  */
 export async function appendToOutbox(tx: SqlClient, events: AnyEvent[] | Event[], options: AppendOptions = {}): Promise<void> {
   if (events.length === 0) return;
-  const rows = (events as AnyEvent[]).map((event) => ({
-    event_id: event.eventId,
-    topic: options.topic ?? topicOf(event.type),
-    key: event.clinicId,
-    payload: event,
-    headers: { ...eventHeaders(event), 'content-type': 'application/json' },
-  }));
-  await tx.query(
-    `INSERT INTO outbox (event_id, topic, key, payload, headers)
-     SELECT event_id, topic, key, payload, headers
-       FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, topic text, key text, payload jsonb, headers jsonb)
-     ON CONFLICT (event_id) DO NOTHING`,
-    [JSON.stringify(rows)],
-  );
+  await tx.query(outboxInsertSql('$1'), [outboxRowsParam(events, options)]);
 }
 
 export interface OutboxRelayOptions {
@@ -49,7 +61,8 @@ interface OutboxRow {
   position: number;
   topic: string;
   key: string;
-  payload: unknown;
+  /** The payload as JSON text: published as is, never parsed and re-serialised in Node. */
+  value: string;
   headers: Record<string, string>;
 }
 
@@ -150,7 +163,7 @@ export class OutboxRelay {
       );
       if (!lock[0].locked) return { published: 0, heldBack: false };
       const { rows } = await tx.query<OutboxRow>(
-        `SELECT position, topic, key, payload, headers
+        `SELECT position, topic, key, payload::text AS value, headers
            FROM outbox
           WHERE published_at IS NULL
             AND txid < pg_snapshot_xmin(pg_current_snapshot())
@@ -171,7 +184,7 @@ export class OutboxRelay {
       const messages: OutgoingMessage[] = rows.map((row) => ({
         topic: row.topic,
         key: row.key,
-        value: JSON.stringify(row.payload),
+        value: row.value,
         headers: row.headers,
       }));
       await this.transport.publish(messages);

@@ -55,8 +55,17 @@ export interface TransportConfig {
   /** Partitions of topics this client creates (default 6). */
   partitions?: number;
   logger?: MessagingLogger;
-  /** Kafka consumer tuning (defaults: session 30 s, heartbeat 3 s). */
-  kafkaConsumer?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number };
+  /**
+   * Kafka consumer tuning (defaults: session 30 s, heartbeat 3 s, every partition of a topic
+   * consumed concurrently, fetches answered after at most 20 ms, up to 256 KiB per partition).
+   */
+  kafkaConsumer?: {
+    sessionTimeoutMs?: number;
+    heartbeatIntervalMs?: number;
+    partitionsConsumedConcurrently?: number;
+    maxWaitTimeInMs?: number;
+    maxBytesPerPartition?: number;
+  };
 }
 
 /** Topics plus their dead-letter topics, without duplicates. */

@@ -15,6 +15,7 @@ export interface EventBusServerOptions {
   metrics?: MessagingMetrics;
   maxAttempts?: number;
   backoffMs?: number;
+  maxEventsPerTransaction?: number;
   around?: EventConsumerOptions['around'];
 }
 
@@ -27,6 +28,8 @@ export interface EventBusServerOptions {
  */
 export class EventBusServer extends Server implements CustomTransportStrategy {
   private consumer: EventConsumer | null = null;
+  /** Handler per event type, resolved on first use: Nest's pattern lookup normalises the pattern on every call. */
+  private readonly handlerByType = new Map<string, ((event: AnyEvent, ctx: EventContext) => Promise<unknown>) | null>();
 
   constructor(private readonly options: EventBusServerOptions) {
     super();
@@ -47,6 +50,7 @@ export class EventBusServer extends Server implements CustomTransportStrategy {
       metrics: this.options.metrics,
       maxAttempts: this.options.maxAttempts,
       backoffMs: this.options.backoffMs,
+      maxEventsPerTransaction: this.options.maxEventsPerTransaction,
       around: this.options.around,
       handle: (event, ctx) => this.dispatch(event, ctx),
     });
@@ -77,7 +81,11 @@ export class EventBusServer extends Server implements CustomTransportStrategy {
   }
 
   private async dispatch(event: AnyEvent, ctx: EventContext): Promise<void> {
-    const handler = this.getHandlerByPattern(event.type);
+    let handler = this.handlerByType.get(event.type);
+    if (handler === undefined) {
+      handler = this.getHandlerByPattern(event.type) ?? null;
+      this.handlerByType.set(event.type, handler);
+    }
     if (!handler) return;
     const result: unknown = await handler(event, ctx);
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });

@@ -99,6 +99,7 @@ export class MessagingModule {
               metrics: metricsOf(metrics),
               maxAttempts: options.maxAttempts,
               backoffMs: options.backoffMs,
+              maxEventsPerTransaction: options.maxEventsPerTransaction,
               around: (event, work) => withCorrelation(event.correlationId, work),
             }),
         },

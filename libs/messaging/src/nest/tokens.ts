@@ -13,4 +13,6 @@ export interface MessagingModuleOptions {
   /** Retries of a failing event before it goes to the DLQ (default 3). */
   maxAttempts?: number;
   backoffMs?: number;
+  /** Events applied per consumer transaction (default 250). */
+  maxEventsPerTransaction?: number;
 }
