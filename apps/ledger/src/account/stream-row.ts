@@ -147,22 +147,23 @@ export const STREAM_COLUMNS = `id, clinic_id, amount, transaction_type, descript
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, stream_version, balance_after, dispute_id,
   idempotency_key, tier, pricing_version, package_price_paise, actor_id, correlation_id, causation_id, prev_hash, hash`;
 
-/** Inserts rows in one statement. */
-export async function insertStreamRows(tx: { query(text: string, params?: unknown[]): Promise<unknown> }, rows: StreamRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.query(
-    `INSERT INTO credit_transactions (id, clinic_id, amount, transaction_type, description, lead_id, payment_id, order_id, amount_paise, status,
+/** The INSERT of stream rows given as a jsonb array in parameter `param` (e.g. `$1`), for use alone or in a CTE. */
+export const STREAM_INSERT_SQL = (param: string): string =>
+  `INSERT INTO credit_transactions (id, clinic_id, amount, transaction_type, description, lead_id, payment_id, order_id, amount_paise, status,
        created_at, stream_version, balance_after, dispute_id, idempotency_key, tier, pricing_version, package_price_paise, actor_id,
        correlation_id, causation_id, prev_hash, hash)
      SELECT id, clinic_id, amount, transaction_type, description, lead_id, payment_id, order_id, amount_paise, status,
        created_at, stream_version, balance_after, dispute_id, idempotency_key, tier, pricing_version, package_price_paise, actor_id,
        correlation_id, causation_id, prev_hash, hash
-       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, clinic_id text, amount bigint, transaction_type text, description text, lead_id uuid,
+       FROM jsonb_to_recordset(${param}::jsonb) AS r(id uuid, clinic_id text, amount bigint, transaction_type text, description text, lead_id uuid,
          payment_id text, order_id text, amount_paise bigint, status text, created_at timestamptz, stream_version integer, balance_after bigint,
          dispute_id uuid, idempotency_key text, tier text, pricing_version integer, package_price_paise bigint, actor_id text,
-         correlation_id text, causation_id text, prev_hash text, hash text)`,
-    [JSON.stringify(rows)],
-  );
+         correlation_id text, causation_id text, prev_hash text, hash text)`;
+
+/** Inserts rows in one statement. */
+export async function insertStreamRows(tx: { query(text: string, params?: unknown[]): Promise<unknown> }, rows: StreamRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(STREAM_INSERT_SQL('$1'), [JSON.stringify(rows)]);
 }
 
 /** A row of the `clinic_balances` read model, as Postgres returns it. */
