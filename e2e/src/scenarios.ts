@@ -188,7 +188,11 @@ export async function chargedLeadToRefundedDispute(system: System): Promise<void
   expect((await expectStatus(200, 'GET', `${disputes}/clinic/disputes`, stranger)).items).toEqual([]);
 }
 
-/** kill -9 the ledger in the middle of a stream of leads, start it again: none lost, none charged twice. */
+/**
+ * kill -9 the ledger in the middle of a stream of leads, start it again: none lost, none charged
+ * twice. The stream keeps flowing across the kill: the ledger dies once some (not all) of it is
+ * charged, and more leads arrive while it is down.
+ */
 export async function ledgerCrashLosesNothing(system: System): Promise<void> {
   const a = new Actors(system, uniqueId('clinic-crash'));
   const pkg = uniqueId('pkg-t1');
@@ -196,17 +200,35 @@ export async function ledgerCrashLosesNothing(system: System): Promise<void> {
   await a.topUp(10_000);
   await a.waitForBalance(10_000, 'crash clinic topped up');
 
-  const TOTAL = 30;
+  const KILL_AFTER_CHARGED = 10;
+  const AHEAD = 5; // leads posted ahead of the ledger's charges until the kill: it is busy when it dies
+  const WHILE_DOWN = 10; // leads that arrive while the ledger is dead
+  const charged = async () => (10_000 - (await a.balance()).balance) / 100;
   const leads: string[] = [];
-  for (let i = 0; i < TOTAL; i++) {
-    leads.push(await a.submitLead(pkg));
-    if (i === 9) {
-      // Let the ledger be busy with the stream, then kill it without warning.
-      await waitFor(async () => (await a.balance()).balance < 10_000, { ...WAIT, description: 'ledger charging the stream' });
-      await system.kill('ledger', 'SIGKILL');
+  let killed = false;
+  let stopAt = Number.POSITIVE_INFINITY;
+  const stream = (async () => {
+    while (leads.length < stopAt) {
+      if (!killed) await waitFor(async () => killed || leads.length - (await charged()) < AHEAD, { ...WAIT, intervalMs: 20, description: 'the ledger keeping up with the stream' });
+      leads.push(await a.submitLead(pkg));
     }
-  }
+  })();
+
+  // kill -9 once some of the stream is charged; leads keep coming while the ledger is down.
+  const chargedBeforeKill = await waitFor(async () => {
+    const count = await charged();
+    return count >= KILL_AFTER_CHARGED ? count : null;
+  }, { ...WAIT, intervalMs: 20, description: `ledger charging the first ${KILL_AFTER_CHARGED} leads of the stream` });
+  await system.kill('ledger', 'SIGKILL');
+  killed = true;
+  const postedAtKill = leads.length;
+  stopAt = postedAtKill + WHILE_DOWN;
+  await stream;
   await system.restart('ledger');
+  const TOTAL = leads.length;
+  expect(TOTAL).toBe(postedAtKill + WHILE_DOWN);
+  expect(chargedBeforeKill).toBeLessThan(TOTAL);
+  expect(TOTAL).toBeLessThanOrEqual(100); // what the balance covers
 
   await a.waitForBalance(10_000 - TOTAL * 100, `all ${TOTAL} leads charged once`);
   const deductions = (await a.transactions()).filter((t: any) => t.type === 'deduction');
