@@ -68,7 +68,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('adjust' as const), clinic, amount: fc.integer({ min: -800, max: 800 }).filter((n) => n !== 0) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('adjustAgain' as const), which: earlier }), weight: 1 },
 );
-const script = fc.array(step, { minLength: 10, maxLength: 60, size: 'max' });
+// size 'max': lengths up to 60 from the start (the default size keeps arrays near 10); shrinking can go down to 1.
+const script = fc.array(step, { minLength: 1, maxLength: 60, size: 'max' });
 
 const redelivered = <T extends AnyEvent>(event: T, sameEventId: boolean): T => (sameEventId ? event : { ...event, eventId: randomUUID() });
 
@@ -121,8 +122,8 @@ describe('ledger properties over any event sequence (real Postgres)', () => {
 
   /** Full rows of both read models; updated_at is when a row was written, not data derived from the stream. */
   async function readModels() {
-    const balances = await ledger.db.query('SELECT * FROM clinic_balances ORDER BY clinic_id');
-    const pending = await ledger.db.query('SELECT * FROM pending_leads ORDER BY lead_id');
+    const balances = await ledger.db.query<{ clinic_id: string; updated_at: Date }>('SELECT * FROM clinic_balances ORDER BY clinic_id');
+    const pending = await ledger.db.query<{ clinic_id: string }>('SELECT * FROM pending_leads ORDER BY lead_id');
     return { balances: balances.rows.map(({ updated_at: _writtenAt, ...row }) => row), pending: pending.rows };
   }
 
@@ -284,7 +285,7 @@ describe('ledger properties over any event sequence (real Postgres)', () => {
           const original = leadClinic.get(leadId);
           expect(charges.length).toBeLessThanOrEqual(1);
           expect(rows.filter((row) => row.transaction_type === 'charge_declined').length).toBeLessThanOrEqual(1);
-          if (original) expect(rows.every((row) => row.clinic_id === original.clinicId)).toBe(true);
+          if (original) expect(rows.filter((row) => row.clinic_id !== original.clinicId)).toEqual([]);
           if (charges.length === 1 && original) {
             const price = priceLead(original.payload.packagePricePaise);
             expect(charges[0]).toMatchObject({ amount: -price.credits, tier: price.tier, package_price_paise: original.payload.packagePricePaise });
@@ -295,10 +296,8 @@ describe('ledger properties over any event sequence (real Postgres)', () => {
           for (const refund of refunds) if (refund.amount < disputes.find((event) => event.payload.disputeId === refund.dispute_id)!.payload.refundAmount) reached.refundCapped++;
         }
         // Every lead its clinic received was charged or declined (waiting in the queue until a top-up).
-        for (const event of leads) {
-          const types = (byLead.get(event.payload.leadId) ?? []).map((row) => row.transaction_type);
-          expect(types.includes('deduction') || types.includes('charge_declined')).toBe(true);
-        }
+        const unanswered = leads.filter((event) => !(byLead.get(event.payload.leadId) ?? []).some((row) => row.transaction_type === 'deduction' || row.transaction_type === 'charge_declined'));
+        expect(unanswered.map((event) => event.payload.leadId)).toEqual([]);
         // A payment credited exactly once, a dispute refunded at most once, an adjustment key applied at most once.
         const purchases = stream.filter((row) => row.transaction_type === 'purchase');
         expect(purchases.map((row) => row.payment_id).sort()).toEqual(payments.map((event) => event.payload.paymentId).sort());
@@ -323,13 +322,19 @@ describe('ledger properties over any event sequence (real Postgres)', () => {
         });
 
         // verify finds nothing, and a rebuild from the stream gives back the live read models row for row.
-        expect((await verifyLedger(ledger.db)).problems).toEqual([]);
+        // Both cover the whole database; judging only this run's clinics keeps a failed run's leftovers
+        // from failing the runs fast-check tries while shrinking (which would make the counterexample a lie).
+        const ours = (row: { clinic_id: string }) => clinics.includes(row.clinic_id);
+        const { problems } = await verifyLedger(ledger.db);
+        expect(problems.filter((problem) => clinics.some((clinicId) => problem.startsWith(`clinic ${clinicId}:`) || problem.startsWith(`clinic ${clinicId} `)))).toEqual([]);
         const live = await readModels();
         await rebuildReadModels(ledger.db, { defaultThreshold: THRESHOLD });
-        expect(await readModels()).toEqual(live);
-        reached.pendingAtEnd += live.pending.some((row) => clinics.includes(row.clinic_id)) ? 1 : 0;
+        const rebuilt = await readModels();
+        expect({ balances: rebuilt.balances.filter(ours), pending: rebuilt.pending.filter(ours) }).toEqual({ balances: live.balances.filter(ours), pending: live.pending.filter(ours) });
+        reached.pendingAtEnd += live.pending.some(ours) ? 1 : 0;
       }),
-      { numRuns: 30 },
+      // No shrinking: it replays whole runs against the database for minutes; the first failure is reported as found.
+      { numRuns: 30, endOnFailure: true },
     );
     expect(Object.entries(reached).filter(([, times]) => times === 0)).toEqual([]);
   }, 120_000);
