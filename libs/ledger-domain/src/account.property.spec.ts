@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AccountState, LedgerCommand, decide, emptySummary, evolveSummary, fold, initialAccount, run as runCommand, CommandRejected } from './account';
+import { AccountSession, AccountState, LedgerCommand, decide, emptySummary, evolveSummary, fold, initialAccount, run as runCommand, CommandRejected } from './account';
 import { LedgerEvent, isRecorded } from './events';
 
 const DAY = 24 * 3600_000;
@@ -107,6 +107,34 @@ describe('credit account properties', () => {
           const refunded = events.reduce((n, e) => n + (e.type === 'CreditsRefunded' && e.leadId === lead ? e.amount : 0), 0);
           expect(refunded).toBeLessThanOrEqual(charged);
         }
+      }),
+    );
+  });
+
+  it('one AccountSession taking the whole script (a batch) decides the same events and reaches the same state, leaving its input alone', () => {
+    fc.assert(
+      fc.property(script, threshold, (steps, limit) => {
+        const { state, events } = run(steps, limit);
+        const start = initialAccount('c', limit);
+        const untouched = structuredClone(start);
+        let clock = START;
+        let next = 0;
+        let base = 0;
+        const context = { get now() { return new Date(clock).toISOString(); }, newId: () => `t${++next}` };
+        const session = new AccountSession(start, context);
+        const batched: LedgerEvent[] = [];
+        for (const [cmd, hours] of steps) {
+          clock += hours * 3600_000;
+          next = base += 1000; // the same ids as run() above
+          try {
+            batched.push(...session.run(cmd));
+          } catch (error) {
+            if (!(error instanceof CommandRejected)) throw error;
+          }
+        }
+        expect(batched).toEqual(events);
+        expect(session.state).toEqual(state);
+        expect(start).toEqual(untouched);
       }),
     );
   });

@@ -1,4 +1,5 @@
-import { CLINIC, NOW, charged, declined, extend, given, history, purchased, refunded } from './test/given';
+import { AccountSession, initialAccount } from './account';
+import { CLINIC, NOW, fixedContext, charged, declined, extend, given, history, purchased, refunded } from './test/given';
 
 const LEAD = 'lead-a';
 const DAY = 24 * 3600_000;
@@ -146,5 +147,18 @@ describe('AdjustBalance', () => {
   it('refuses to take the balance below zero, and refuses zero', () => {
     given(history(purchased(100))).when(adjust(-101)).thenRejects('insufficient_balance');
     given(history(purchased(100))).when(adjust(0)).thenRejects('invalid_amount');
+  });
+});
+
+describe('AccountSession (one working copy for a batch of commands)', () => {
+  it('takes a waiting lead out of the queue even when the leads map is partial, as a top-up loads it from storage', () => {
+    const waiting = { leadId: 'old', credits: 100, tier: 'T1' as const, pricingVersion: 1, packagePricePaise: 100, waitingSince: '2026-01-01T00:00:00.000Z' };
+    const loaded = { ...initialAccount(CLINIC), pending: [waiting] }; // leads: {} — only the queue was loaded
+    const session = new AccountSession(loaded, fixedContext());
+    const purchase = { type: 'PurchaseCredits' as const, orderId: 'o', credits: 300, amountPaise: 100, pendingWindowMs: WEEK };
+    expect(session.run({ ...purchase, paymentId: 'pay-1' }).map((event) => event.type)).toEqual(['CreditsPurchased', 'PendingLeadExpired']);
+    expect(session.run({ ...purchase, paymentId: 'pay-2' }).map((event) => event.type)).toEqual(['CreditsPurchased']);
+    expect(session.state.pending).toEqual([]);
+    expect(loaded.pending).toEqual([waiting]);
   });
 });

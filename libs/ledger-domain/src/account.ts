@@ -169,10 +169,98 @@ export function pendingLeadOf(event: LeadChargeDeclined): PendingLead {
 
 export const fold = (state: AccountState, events: readonly LedgerEvent[]): AccountState => events.reduce(evolve, state);
 
-/** Builds the recorded events of one decision, numbering versions and balances as it goes. */
+/** AccountState with its collections owned by one working copy, so events can be applied in place. */
+interface WorkingState extends BalanceSummary {
+  leads: Record<string, KnownLead>;
+  pending: PendingLead[];
+  payments: Record<string, true>;
+  disputes: Record<string, true>;
+  adjustments: Record<string, true>;
+}
+
+function workingCopy(state: AccountState): WorkingState {
+  return {
+    ...state,
+    leads: { ...state.leads },
+    pending: [...state.pending],
+    payments: { ...state.payments },
+    disputes: { ...state.disputes },
+    adjustments: { ...state.adjustments },
+  };
+}
+
+/** evolve, applied to a working copy in place: what `evolve` does, without copying maps and the queue per event. */
+function evolveInPlace(state: WorkingState, event: LedgerEvent): void {
+  if (event.type === 'LowBalanceReached') {
+    state.lowBalance = true;
+    return;
+  }
+  state.balance += event.amount;
+  state.version = event.streamVersion;
+  if (state.balance >= state.lowBalanceThreshold) state.lowBalance = false;
+  switch (event.type) {
+    case 'CreditsDeducted':
+    case 'PendingLeadExpired': {
+      if (event.type === 'CreditsDeducted') state.lifetimeSpent += -event.amount;
+      // (The leads map may be partial, so the queue itself says whether the lead waits.)
+      if (state.pending.length > 0) {
+        const index = state.pending.findIndex((lead) => lead.leadId === event.leadId);
+        if (index >= 0) state.pending.splice(index, 1);
+      }
+      state.leads[event.leadId] = event.type === 'CreditsDeducted' ? { status: 'charged', credits: -event.amount, refunded: 0 } : { status: 'expired' };
+      return;
+    }
+    case 'LeadChargeDeclined':
+      state.leads[event.leadId] = { status: 'pending' };
+      state.pending.push(pendingLeadOf(event));
+      return;
+    case 'CreditsPurchased':
+      state.lifetimePurchased += event.amount;
+      state.payments[event.paymentId] = true;
+      return;
+    case 'CreditsRefunded': {
+      state.lifetimeRefunded += event.amount;
+      const lead = state.leads[event.leadId];
+      const charged = lead?.status === 'charged' ? lead : { status: 'charged' as const, credits: 0, refunded: 0 };
+      state.disputes[event.disputeId] = true;
+      state.leads[event.leadId] = { ...charged, refunded: charged.refunded + event.amount };
+      return;
+    }
+    case 'CreditsAdjusted':
+      state.adjustments[event.idempotencyKey] = true;
+      return;
+  }
+}
+
+/**
+ * A clinic's account taking many commands in a row (e.g. one consumed batch): the state is copied
+ * once, then each decision's events are applied to that copy in place. Same decisions and events
+ * as `run` command by command; the state given to the constructor is never changed.
+ */
+export class AccountSession {
+  private readonly working: WorkingState;
+
+  constructor(state: AccountState, private readonly context: DecideContext) {
+    this.working = workingCopy(state);
+  }
+
+  /** The state after every command so far (the session's own copy: read it, do not keep changing it). */
+  get state(): AccountState {
+    return this.working;
+  }
+
+  /** decide + evolve for one command; throws CommandRejected (and changes nothing) for a command that must not be applied. */
+  run(command: LedgerCommand): LedgerEvent[] {
+    const recorder = new Recorder(this.working, this.context);
+    decideInto(recorder, command, this.working, this.context);
+    return recorder.events;
+  }
+}
+
+/** Builds the recorded events of one decision, numbering versions and balances as it goes, applying each to the working state. */
 class Recorder {
   readonly events: LedgerEvent[] = [];
-  constructor(public state: AccountState, private readonly context: DecideContext) {}
+  constructor(readonly state: WorkingState, private readonly context: DecideContext) {}
 
   record<E extends RecordedEvent>(fields: Omit<E, 'clinicId' | 'transactionId' | 'streamVersion' | 'balanceAfter' | 'at'>): void {
     const event = {
@@ -199,13 +287,14 @@ class Recorder {
 
   private push(event: LedgerEvent): void {
     this.events.push(event);
-    this.state = evolve(this.state, event);
+    evolveInPlace(this.state, event);
   }
 }
 
 function expireStale(recorder: Recorder, pendingWindowMs: number, now: string): void {
   const cutoff = Date.parse(now) - pendingWindowMs;
-  for (const lead of recorder.state.pending) {
+  // A copy: recording an expiry takes the lead out of the working queue.
+  for (const lead of [...recorder.state.pending]) {
     if (Date.parse(lead.waitingSince) < cutoff) {
       recorder.record<PendingLeadExpired>({ type: 'PendingLeadExpired', amount: 0, leadId: lead.leadId, waitingSince: lead.waitingSince });
     }
@@ -237,12 +326,12 @@ export function decide(command: LedgerCommand, state: AccountState, context: Dec
 
 /** decide, plus the state after its events (= fold(state, events)), without folding them twice. */
 export function run(command: LedgerCommand, state: AccountState, context: DecideContext): { events: LedgerEvent[]; state: AccountState } {
-  const recorder = new Recorder(state, context);
-  decideInto(recorder, command, state, context);
-  return { events: recorder.events, state: recorder.state };
+  const session = new AccountSession(state, context);
+  const events = session.run(command);
+  return { events, state: session.state };
 }
 
-function decideInto(recorder: Recorder, command: LedgerCommand, state: AccountState, context: DecideContext): void {
+function decideInto(recorder: Recorder, command: LedgerCommand, state: WorkingState, context: DecideContext): void {
   switch (command.type) {
     case 'ChargeLead': {
       if (state.leads[command.leadId]) return; // charged, waiting or expired already: a redelivery

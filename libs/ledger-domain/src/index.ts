@@ -6,7 +6,7 @@ export type {
   CreditsAdjusted, LowBalanceReached,
 } from './events';
 export {
-  decide, run, evolve, evolveSummary, fold, initialAccount, emptySummary, withThreshold, pendingLeadOf, recordedOnly, CommandRejected,
+  AccountSession, decide, run, evolve, evolveSummary, fold, initialAccount, emptySummary, withThreshold, pendingLeadOf, recordedOnly, CommandRejected,
   DEFAULT_LOW_BALANCE_THRESHOLD,
 } from './account';
 export type { AccountState, BalanceSummary, KnownLead, PendingLead, LedgerCommand, DecideContext, RejectionCode } from './account';

@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AnyEvent, createEvent } from '@clinic/contracts';
 import {
-  AccountState, CommandRejected, KnownLead, LedgerCommand, LedgerEvent, PendingLead, isRecorded, pendingLeadOf, run,
+  AccountSession, AccountState, CommandRejected, KnownLead, LedgerCommand, LedgerEvent, PendingLead, isRecorded, pendingLeadOf,
   toIntegrationMessage,
 } from '@clinic/ledger-domain';
 import { outboxInsertSql, outboxRowsParam } from '@clinic/messaging';
@@ -93,11 +93,12 @@ export class CreditAccounts {
     const outbox: AnyEvent[] = [];
     const declined: Array<{ row: StreamRow; lead: PendingLead }> = [];
     const leftQueue: string[] = [];
+    // One working copy per clinic for the whole batch: decisions evolve it in place.
+    const sessions = new Map([...states].map(([clinicId, loaded]) => [clinicId, new AccountSession(loaded.state, context)]));
     for (const item of commands) {
-      const loaded = states.get(item.clinicId)!;
       let events: LedgerEvent[];
       try {
-        ({ events, state: loaded.state } = run(item.command, loaded.state, context));
+        events = sessions.get(item.clinicId)!.run(item.command);
       } catch (error) {
         if (!(error instanceof CommandRejected)) throw error;
         outcomes.push({ events: [], rejected: error });
@@ -115,6 +116,7 @@ export class CreditAccounts {
       }
     }
     if (rows.length === 0 && outbox.length === 0) return outcomes;
+    for (const [clinicId, session] of sessions) states.get(clinicId)!.state = session.state;
 
     const changed = [...states.values()].filter((loaded) => loaded.state.version !== loaded.loadedVersion || loaded.state.lowBalance !== loaded.loadedLow);
     await this.save(tx, rows, changed, lastHash, declined, leftQueue, outbox);
