@@ -16,8 +16,9 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
 
 /**
  * Apache Kafka through kafkajs: an idempotent producer (acks=all, one request in flight, key =
- * clinicId so a clinic's events share a partition), batch consumers with explicit offset commits
- * after the handler, heartbeats during long batches, several partitions consumed concurrently.
+ * clinicId so a clinic's events share a partition), batch consumers whose offsets are resolved after
+ * the handler's transaction and committed once a second, heartbeats during long batches, every
+ * partition consumed concurrently.
  */
 export class KafkaTransport implements Transport {
   readonly kind = 'kafka' as const;
@@ -34,6 +35,7 @@ export class KafkaTransport implements Transport {
   private readonly concurrency: number;
   private readonly maxWaitTimeInMs: number;
   private readonly maxBytesPerPartition: number;
+  private readonly offsetCommitIntervalMs: number;
 
   constructor(config: TransportConfig & { kafkaBrokers: string[] }) {
     this.sessionTimeout = config.kafkaConsumer?.sessionTimeoutMs ?? 30_000;
@@ -47,6 +49,7 @@ export class KafkaTransport implements Transport {
     // ~500 events of a typical size per partition and fetch: enough to amortise a transaction,
     // small enough that a fetch is handled in tens of milliseconds.
     this.maxBytesPerPartition = config.kafkaConsumer?.maxBytesPerPartition ?? 256 * 1024;
+    this.offsetCommitIntervalMs = config.kafkaConsumer?.offsetCommitIntervalMs ?? 1000;
     this.logger = config.logger ?? stderrLogger;
     const logger = this.logger;
     this.kafka = new Kafka({
@@ -138,7 +141,11 @@ export class KafkaTransport implements Transport {
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: true });
     await consumer.run({
-      autoCommit: false,
+      // Offsets are resolved only after the batch's transaction committed, and committed to the
+      // broker at most once a second: an OffsetCommit round trip per batch held up the next fetch
+      // (~10-30 ms on a busy machine). A crash redelivers up to a second of events; the inbox skips them.
+      autoCommit: true,
+      autoCommitInterval: this.offsetCommitIntervalMs,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.concurrency,
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
@@ -152,11 +159,8 @@ export class KafkaTransport implements Transport {
           headers: headersToStrings(message.headers),
         }));
         await options.handleBatch(messages, { heartbeat: () => heartbeat() });
-        const last = messages[messages.length - 1].offset;
-        resolveOffset(last);
-        await commitOffsetsIfNecessary({
-          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
-        });
+        resolveOffset(messages[messages.length - 1].offset);
+        await commitOffsetsIfNecessary();
         await heartbeat();
       },
     });

@@ -57,7 +57,8 @@ export interface TransportConfig {
   logger?: MessagingLogger;
   /**
    * Kafka consumer tuning (defaults: session 30 s, heartbeat 3 s, every partition of a topic
-   * consumed concurrently, fetches answered after at most 20 ms, up to 256 KiB per partition).
+   * consumed concurrently, fetches answered after at most 20 ms, up to 256 KiB per partition,
+   * offsets committed once a second).
    */
   kafkaConsumer?: {
     sessionTimeoutMs?: number;
@@ -65,6 +66,8 @@ export interface TransportConfig {
     partitionsConsumedConcurrently?: number;
     maxWaitTimeInMs?: number;
     maxBytesPerPartition?: number;
+    /** How often handled offsets are committed to the broker (default 1000 ms). */
+    offsetCommitIntervalMs?: number;
   };
 }
 
