@@ -2,6 +2,7 @@ import { PoolClient } from 'pg';
 import { AnyEvent, dlqTopic, parse } from '@clinic/contracts';
 import type { Database } from '@clinic/platform';
 import { MessagingLogger, MessagingMetrics, errorText, sleep, stderrLogger } from './logger';
+import { parseLeadCreatedFast } from './fast-parse';
 import { appendToOutbox } from './outbox';
 import { BatchControl, IncomingMessage, OutgoingMessage, Subscription, Transport } from './transport';
 
@@ -134,6 +135,11 @@ export class EventConsumer {
     const decoded: Decoded[] = [];
     const invalid: Array<{ message: IncomingMessage; errors: string[] }> = [];
     for (const message of batch) {
+      const fast = parseLeadCreatedFast(message.value);
+      if (fast) {
+        decoded.push({ message, event: fast });
+        continue;
+      }
       const result = parse(message.value);
       if (result.ok) decoded.push({ message, event: result.event });
       else invalid.push({ message, errors: result.errors });
