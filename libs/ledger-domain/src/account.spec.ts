@@ -161,4 +161,13 @@ describe('AccountSession (one working copy for a batch of commands)', () => {
     expect(session.state.pending).toEqual([]);
     expect(loaded.pending).toEqual([waiting]);
   });
+
+  it('does not charge a lead it was told is settled elsewhere, and keeps what it already knows', () => {
+    const session = new AccountSession(given(history(purchased(1000))).state, fixedContext());
+    session.assumeLead('elsewhere', { status: 'expired' });
+    expect(session.run({ type: 'ChargeLead', leadId: 'elsewhere', packagePricePaise: 100 })).toEqual([]);
+    expect(session.run({ type: 'ChargeLead', leadId: 'mine', packagePricePaise: 100 })).toHaveLength(1);
+    session.assumeLead('mine', { status: 'expired' });
+    expect(session.state.leads.mine).toEqual({ status: 'charged', credits: 100, refunded: 0 });
+  });
 });

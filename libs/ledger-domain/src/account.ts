@@ -249,6 +249,14 @@ export class AccountSession {
     return this.working;
   }
 
+  /**
+   * Tells the session what is known about a lead outside this account's loaded history (e.g. it was
+   * settled at another clinic earlier in the same batch); ignored when the session already knows the lead.
+   */
+  assumeLead(leadId: string, lead: KnownLead): void {
+    if (!this.working.leads[leadId]) this.working.leads[leadId] = lead;
+  }
+
   /** decide + evolve for one command; throws CommandRejected (and changes nothing) for a command that must not be applied. */
   run(command: LedgerCommand): LedgerEvent[] {
     const recorder = new Recorder(this.working, this.context);

@@ -95,10 +95,19 @@ export class CreditAccounts {
     const leftQueue: string[] = [];
     // One working copy per clinic for the whole batch: decisions evolve it in place.
     const sessions = new Map([...states].map(([clinicId, loaded]) => [clinicId, new AccountSession(loaded.state, context)]));
+    // Leads recorded in this batch, by clinic: a lead settled at one clinic counts as settled
+    // (expired) for any other, as knownLeads() does for what is already in the stream.
+    const leadClinic = new Map<string, string>();
     for (const item of commands) {
+      const session = sessions.get(item.clinicId)!;
+      const { command } = item;
+      if (command.type === 'ChargeLead' || command.type === 'RefundLead') {
+        const owner = leadClinic.get(command.leadId);
+        if (owner !== undefined && owner !== item.clinicId) session.assumeLead(command.leadId, { status: 'expired' });
+      }
       let events: LedgerEvent[];
       try {
-        events = sessions.get(item.clinicId)!.run(item.command);
+        events = session.run(command);
       } catch (error) {
         if (!(error instanceof CommandRejected)) throw error;
         outcomes.push({ events: [], rejected: error });
@@ -108,6 +117,7 @@ export class CreditAccounts {
       for (const event of events) {
         outbox.push(this.integrationEvent(event, item));
         if (!isRecorded(event)) continue;
+        if ('leadId' in event && !leadClinic.has(event.leadId)) leadClinic.set(event.leadId, item.clinicId);
         const row = toStreamRow(event, lastHash.get(item.clinicId)!, item.provenance);
         lastHash.set(item.clinicId, row.hash);
         rows.push(row);

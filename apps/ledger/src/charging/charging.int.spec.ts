@@ -37,6 +37,17 @@ describe('charging leads (real Postgres)', () => {
     expect(types.filter((type) => type === 'LowBalanceReached')).toHaveLength(1);
   });
 
+  it('charges a lead at one clinic only, even when a bogus copy for another clinic arrives in the same batch', async () => {
+    const lead = upstream.leadCreated('clinic-poor', { packagePricePaise: 15_000_000 }); // T6: 500 credits, more than clinic-poor has
+    const copy = { ...upstream.leadCreated('clinic-rich', { leadId: lead.payload.leadId, packagePricePaise: 15_000_000 }) };
+    await ledger.db.transaction((tx) => ledger.batch.applyEvents(tx, [upstream.paymentVerified('clinic-rich', 1000)]));
+    await ledger.db.transaction((tx) => ledger.batch.applyEvents(tx, [lead, copy]));
+
+    expect((await streamOf(ledger.db, 'clinic-poor')).map((row) => row.transaction_type)).toEqual(['charge_declined']);
+    expect((await streamOf(ledger.db, 'clinic-rich')).map((row) => row.transaction_type)).toEqual(['purchase']);
+    expect(await balanceOf(ledger.db, 'clinic-rich')).toMatchObject({ balance: 1000 });
+  });
+
   it('does the same through the event bus (Kafka when KAFKA_BROKERS is set): 200 leads, each delivered twice', async () => {
     const clinicId = 'clinic-200-bus';
     await ledger.publish([upstream.paymentVerified(clinicId, 37 * 100)]);
