@@ -204,13 +204,15 @@ export class EventConsumer {
     let duplicates: AnyEvent[] = [];
     await db.transaction(async (tx) => {
       const ids = [...new Set(items.map((item) => item.event.eventId.toLowerCase()))];
-      const { rows } = await tx.query<{ event_id: string }>(
-        `INSERT INTO inbox (consumer_group, event_id)
+      // A named statement: planned once per connection, not for every batch.
+      const { rows } = await tx.query<{ event_id: string }>({
+        name: 'messaging.inbox-insert',
+        text: `INSERT INTO inbox (consumer_group, event_id)
          SELECT $1, id FROM unnest($2::uuid[]) AS id
          ON CONFLICT DO NOTHING
          RETURNING event_id::text`,
-        [this.groupId, ids],
-      );
+        values: [this.groupId, ids],
+      });
       const fresh = new Set(rows.map((row) => row.event_id));
       const scope = new Scope();
       duplicates = [];
