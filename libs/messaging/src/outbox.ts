@@ -162,15 +162,17 @@ export class OutboxRelay {
         `SELECT pg_try_advisory_xact_lock(hashtext('clinic.outbox-relay'), hashtext(current_schema())) AS locked`,
       );
       if (!lock[0].locked) return { published: 0, heldBack: false };
-      const { rows } = await tx.query<OutboxRow>(
-        `SELECT position, topic, key, payload::text AS value, headers
+      // Named statements: planned once per connection, not on every wake-up.
+      const { rows } = await tx.query<OutboxRow>({
+        name: 'messaging.outbox-ready',
+        text: `SELECT position, topic, key, payload::text AS value, headers
            FROM outbox
           WHERE published_at IS NULL
             AND txid < pg_snapshot_xmin(pg_current_snapshot())
           ORDER BY position
           LIMIT $1`,
-        [this.batchSize],
-      );
+        values: [this.batchSize],
+      });
       if (rows.length === 0) {
         const { rows: waiting } = await tx.query<{ waiting: boolean }>('SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL) AS waiting');
         return { published: 0, heldBack: waiting[0].waiting };
@@ -188,7 +190,11 @@ export class OutboxRelay {
         headers: row.headers,
       }));
       await this.transport.publish(messages);
-      await tx.query('UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])', [rows.map((row) => row.position)]);
+      await tx.query({
+        name: 'messaging.outbox-published',
+        text: 'UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])',
+        values: [rows.map((row) => row.position)],
+      });
       for (const topic of topics) this.metrics.published?.(topic, rows.filter((row) => row.topic === topic).length);
       return { published: rows.length, heldBack: false };
     });
