@@ -203,7 +203,9 @@ export class EventConsumer {
     const applied: AnyEvent[] = [];
     let duplicates: AnyEvent[] = [];
     await db.transaction(async (tx) => {
-      const ids = [...new Set(items.map((item) => item.event.eventId.toLowerCase()))];
+      // Sorted: two batches holding the same events in another order take their inbox locks in one
+      // order, so they wait for each other instead of deadlocking.
+      const ids = [...new Set(items.map((item) => item.event.eventId.toLowerCase()))].sort();
       // A named statement: planned once per connection, not for every batch.
       const { rows } = await tx.query<{ event_id: string }>({
         name: 'messaging.inbox-insert',

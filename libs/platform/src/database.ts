@@ -1,4 +1,4 @@
-import { Pool, PoolClient, QueryResultRow } from 'pg';
+import { Pool, PoolClient, QueryResultRow, types } from 'pg';
 
 /** What a handler needs to run SQL: a pool, or a client inside an open transaction. */
 export interface SqlClient {
@@ -16,6 +16,9 @@ export interface DatabaseOptions {
 // pg returns int8 as a string by default; our bigints (paise, credits, positions) stay far below
 // 2^53, so parse them to numbers once here instead of at every call site.
 const INT8_OID = 20;
+const parseInt8 = (value: string) => Number(value);
+// pg asks for a parser for every column of every result: keep that lookup cheap.
+const getTypeParser = ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : types.getTypeParser(oid, format))) as never;
 
 /** A pg pool bound to one service schema, with a transaction helper. */
 export class Database implements SqlClient {
@@ -29,10 +32,7 @@ export class Database implements SqlClient {
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? options.schema,
       options: `-c search_path=${options.schema},public`,
-      types: {
-        getTypeParser: ((oid: number, format?: string) =>
-          oid === INT8_OID ? (value: string) => Number(value) : require('pg').types.getTypeParser(oid, format)) as never,
-      },
+      types: { getTypeParser },
     });
     // An idle client that loses its server must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
