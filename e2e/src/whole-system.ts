@@ -13,6 +13,19 @@ export function describeWholeSystem(mode: Mode, title: string): void {
       await system?.stop();
     });
 
+    it('every service answers /health/ready with its database and broker up, /health/live and /metrics', async () => {
+      for (const service of ['lead-intake', 'ledger', 'payments', 'disputes'] as const) {
+        const ready = await fetch(`${system.url(service)}/health/ready`);
+        expect({ service, status: ready.status, body: await ready.json() }).toEqual({
+          service,
+          status: 200,
+          body: { status: 'ready', checks: { database: 'up', broker: 'up' } },
+        });
+        expect((await fetch(`${system.url(service)}/health/live`)).status).toBe(200);
+        expect(await (await fetch(`${system.url(service)}/metrics`)).text()).toContain('events_handled_total');
+      }
+    });
+
     it('top-up → leads charged by tier → balance short → pending → top-up → released → dispute → partial refund', async () => {
       await chargedLeadToRefundedDispute(system);
     });
