@@ -48,7 +48,8 @@ export async function startSystem(mode: Mode): Promise<System> {
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
     RAZORPAY_API_BASE_URL: `http://127.0.0.1:${ports.get(RAZORPAY_SIMULATOR.name)}`,
     RAZORPAY_WEBHOOK_URL: `http://127.0.0.1:${ports.get('payments')}/webhooks/razorpay`,
-    ...(brokers ? { KAFKA_BROKERS: brokers.join(',') } : {}),
+    // A killed ledger's partitions move after the session timeout: short, so the crash test is quick.
+    ...(brokers ? { KAFKA_BROKERS: brokers.join(','), KAFKA_SESSION_TIMEOUT_MS: '8000' } : {}),
   };
   if (brokers) {
     // A shared broker: this run's consumer groups are its own, starting at the topics' current

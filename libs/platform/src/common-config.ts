@@ -13,6 +13,8 @@ export interface CommonConfig {
   kafkaBrokers: string[] | undefined;
   eventLogDatabaseUrl: string | undefined;
   kafkaPartitions: number;
+  /** How long the broker waits for a silent consumer (a crashed process) before moving its partitions. */
+  kafkaSessionTimeoutMs: number;
   jwtSecret: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   databasePoolSize: number;
@@ -30,6 +32,7 @@ export function loadCommonConfig(service: string, portVariable: string, defaultP
     kafkaBrokers: env.hostPorts('KAFKA_BROKERS'),
     eventLogDatabaseUrl: env.url('EVENT_LOG_DATABASE_URL', ['postgres', 'postgresql'], { optional: true }),
     kafkaPartitions: env.int('KAFKA_PARTITIONS', { default: 6, min: 1, max: 256 }),
+    kafkaSessionTimeoutMs: env.int('KAFKA_SESSION_TIMEOUT_MS', { default: 30_000, min: 6_000, max: 300_000 }),
     jwtSecret: env.secret('JWT_SECRET', DEV_JWT_SECRET),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     databasePoolSize: env.int('DATABASE_POOL_SIZE', { default: 10, min: 1, max: 200 }),

@@ -34,6 +34,18 @@ describe('env readers', () => {
     const config = loadCommonConfig('ledger', 'LEDGER_PORT', 3002);
     expect(config.service).toBe('ledger');
     expect(config.kafkaPartitions).toBeGreaterThan(0);
+    expect(config.kafkaSessionTimeoutMs).toBe(30_000);
+  });
+
+  it('refuses a Kafka session timeout below what the broker allows, naming it', () => {
+    const saved = process.env.KAFKA_SESSION_TIMEOUT_MS;
+    process.env.KAFKA_SESSION_TIMEOUT_MS = '1000';
+    try {
+      expect(() => loadCommonConfig('ledger', 'LEDGER_PORT', 3002)).toThrow(/^Invalid configuration: KAFKA_SESSION_TIMEOUT_MS must be an integer from 6000 to 300000/);
+    } finally {
+      if (saved === undefined) delete process.env.KAFKA_SESSION_TIMEOUT_MS;
+      else process.env.KAFKA_SESSION_TIMEOUT_MS = saved;
+    }
   });
 });
 

@@ -78,6 +78,10 @@ export class MessagingModule {
               kafkaBrokers: config ? config.kafkaBrokers : brokersFromEnv(),
               eventLogDatabaseUrl: (config ? config.eventLogDatabaseUrl : process.env.EVENT_LOG_DATABASE_URL) ?? config?.databaseUrl ?? databaseUrlOf(db),
               partitions: config?.kafkaPartitions,
+              // Heartbeats at a third of the session timeout (kafkajs' default ratio of 3 s to 30 s, capped at 3 s).
+              kafkaConsumer: config?.kafkaSessionTimeoutMs
+                ? { sessionTimeoutMs: config.kafkaSessionTimeoutMs, heartbeatIntervalMs: Math.min(3000, Math.floor(config.kafkaSessionTimeoutMs / 3)) }
+                : undefined,
               logger,
             }),
         },
