@@ -10,7 +10,7 @@ import { outboxInsertSql, outboxRowsParam } from '@clinic/messaging';
 import { AppLogger } from '@clinic/observability';
 import { LOGGER, SERVICE_CONFIG, SqlClient } from '@clinic/platform';
 import { LedgerConfig } from '../config';
-import { GENESIS_HASH, Provenance, STREAM_INSERT_SQL, StreamRow, toStreamRow, ClinicBalanceRow } from './stream-row';
+import { GENESIS_HASH, Provenance, STREAM_INSERT_SQL, StreamRow, toStreamRow, ClinicBalanceRow, balanceFieldsOf } from './stream-row';
 
 /** The clock the ledger stamps events with; tests inject their own. */
 export const LEDGER_CLOCK = Symbol('LEDGER_CLOCK');
@@ -209,13 +209,7 @@ export class CreditAccounts {
       states.set(row.clinic_id, {
         state: {
           clinicId: row.clinic_id,
-          balance: row.balance,
-          version: row.version,
-          lifetimePurchased: row.lifetime_purchased,
-          lifetimeSpent: row.lifetime_spent,
-          lifetimeRefunded: row.lifetime_refunded,
-          lowBalanceThreshold: row.low_balance_threshold,
-          lowBalance: row.low_balance,
+          ...balanceFieldsOf(row),
           leads: leadsByClinic.get(row.clinic_id) ?? {},
           pending: (queues.get(row.clinic_id) ?? []).map((lead) => ({
             leadId: lead.lead_id,

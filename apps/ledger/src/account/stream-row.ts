@@ -178,3 +178,16 @@ export interface ClinicBalanceRow {
   low_balance: boolean;
   last_hash: string;
 }
+
+/** The read model's columns as the domain's (and the API's) camelCase balance fields. */
+export function balanceFieldsOf(row: Omit<ClinicBalanceRow, 'last_hash'>) {
+  return {
+    balance: row.balance,
+    version: row.version,
+    lifetimePurchased: row.lifetime_purchased,
+    lifetimeSpent: row.lifetime_spent,
+    lifetimeRefunded: row.lifetime_refunded,
+    lowBalanceThreshold: row.low_balance_threshold,
+    lowBalance: row.low_balance,
+  };
+}

@@ -1,6 +1,6 @@
 import { SqlClient } from '@clinic/platform';
 import { BalanceView } from './balance.dto';
-import { ClinicBalanceRow } from '../account/stream-row';
+import { balanceFieldsOf, ClinicBalanceRow } from '../account/stream-row';
 
 type BalanceRow = Omit<ClinicBalanceRow, 'last_hash'>;
 
@@ -15,16 +15,7 @@ export async function currentBalance(db: SqlClient, clinicId: string, defaultThr
   if (!row) {
     return { clinicId, balance: 0, version: 0, lifetimePurchased: 0, lifetimeSpent: 0, lifetimeRefunded: 0, lowBalanceThreshold: defaultThreshold, lowBalance: 0 < defaultThreshold };
   }
-  return {
-    clinicId,
-    balance: row.balance,
-    version: row.version,
-    lifetimePurchased: row.lifetime_purchased,
-    lifetimeSpent: row.lifetime_spent,
-    lifetimeRefunded: row.lifetime_refunded,
-    lowBalanceThreshold: row.low_balance_threshold,
-    lowBalance: row.low_balance,
-  };
+  return { clinicId, ...balanceFieldsOf(row) };
 }
 
 /** The balance after the last transaction recorded at or before `at` (0 before the first). */
