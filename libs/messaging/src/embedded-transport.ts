@@ -1,5 +1,6 @@
 import { Client, Pool } from 'pg';
 import { MessagingLogger, Wakeup, errorText, sleep, stderrLogger } from './logger';
+import { canQuery, inTransaction } from '@clinic/platform';
 import { PgListener } from './pg-listener';
 import { IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription, Transport, TransportConfig, withDlqTopics } from './transport';
 
@@ -83,20 +84,10 @@ export class EmbeddedTransport implements Transport {
   /** Creates the log's schema once per process (concurrent creators serialised by a lock). */
   setup(): Promise<void> {
     if (!this.ready) {
-      this.ready = (async () => {
-        const client = await this.pool.connect();
-        try {
-          await client.query('BEGIN');
-          await client.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_SETUP]);
-          await client.query(SETUP_SQL);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        } finally {
-          client.release();
-        }
-      })();
+      this.ready = inTransaction(this.pool, async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_SETUP]);
+        await client.query(SETUP_SQL);
+      });
       this.ready.catch(() => (this.ready = null));
     }
     return this.ready;
@@ -110,22 +101,14 @@ export class EmbeddedTransport implements Transport {
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.setup();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_APPEND]);
       await client.query(
         `INSERT INTO ${SCHEMA}.messages (topic, key, value, headers)
          SELECT topic, key, value, headers FROM jsonb_to_recordset($1::jsonb) AS m(topic text, key text, value text, headers jsonb)`,
         [JSON.stringify(messages.map((m) => ({ topic: m.topic, key: m.key, value: m.value, headers: m.headers })))],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     if (Date.now() - this.lastCleanup > 600_000) {
       this.lastCleanup = Date.now();
       await this.pool
@@ -149,13 +132,7 @@ export class EmbeddedTransport implements Transport {
   }
 
   async isHealthy(): Promise<boolean> {
-    if (this.closed) return false;
-    try {
-      await this.pool.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
+    return !this.closed && canQuery(this.pool);
   }
 
   async close(): Promise<void> {

@@ -20,6 +20,34 @@ const parseInt8 = (value: string) => Number(value);
 // pg asks for a parser for every column of every result: keep that lookup cheap.
 const getTypeParser = ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : types.getTypeParser(oid, format))) as never;
 
+export type Isolation = 'read committed' | 'repeatable read' | 'serializable';
+
+/** Runs `work` on one client of `pool` in one transaction: commit on success, rollback on any error. */
+export async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>, isolation: Isolation = 'read committed'): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** True when the pool's server answers a trivial query. */
+export async function canQuery(pool: Pool): Promise<boolean> {
+  try {
+    await pool.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A pg pool bound to one service schema, with a transaction helper. */
 export class Database implements SqlClient {
   readonly pool: Pool;
@@ -43,28 +71,12 @@ export class Database implements SqlClient {
   }
 
   /** Runs `work` in one transaction: commit on success, rollback on any error. */
-  async transaction<T>(work: (tx: PoolClient) => Promise<T>, isolation: 'read committed' | 'repeatable read' | 'serializable' = 'read committed'): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  transaction<T>(work: (tx: PoolClient) => Promise<T>, isolation: Isolation = 'read committed'): Promise<T> {
+    return inTransaction(this.pool, work, isolation);
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      await this.pool.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
+  ping(): Promise<boolean> {
+    return canQuery(this.pool);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
-export { Database } from './database';
-export type { SqlClient, DatabaseOptions } from './database';
+export { Database, inTransaction, canQuery } from './database';
+export type { SqlClient, DatabaseOptions, Isolation } from './database';
 export { env, ConfigError, loadConfigOrExit } from './config';
 export { loadCommonConfig, DEV_JWT_SECRET } from './common-config';
 export type { CommonConfig } from './common-config';
